@@ -1,0 +1,25 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { EnterprisesModule } from './enterprises/enterprises.module.js';
+import { HealthModule } from './health/health.module.js';
+import { InfrastructureModule, type InfrastructureOptions } from './infrastructure.module.js';
+import { MembershipModule } from './membership/membership.module.js';
+import { ParksModule } from './parks/parks.module.js';
+
+/** The whole service: infrastructure chosen from config, then one module per area. */
+@Module({})
+export class AppModule {
+  static forRoot(options: InfrastructureOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        CqrsModule.forRoot(),
+        InfrastructureModule.forRoot(options),
+        ParksModule,
+        EnterprisesModule,
+        MembershipModule,
+        HealthModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,130 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { deterministicUuid } from '../event-store/event-ids.js';
+import { EVENT_STORE, type EventStore, type ExpectedRevision, type NewEvent, type RecordedEvent, revisionOf, WrongExpectedRevisionError } from '../event-store/event-store.port.js';
+import { CLOCK, type Clock } from '../shared/clock.js';
+import { shanghaiDate } from '../shared/dates.js';
+import { DomainError } from '../shared/domain-error.js';
+import { commandFingerprint } from '../shared/fingerprint.js';
+import { KeyedMutex } from '../shared/keyed-mutex.js';
+import { type DecisionContext, type LedgerEvent } from '../shared/ledger-event.js';
+
+/** Who sent a command and how: the part of a command that is not its body. */
+export interface CommandMeta {
+  readonly commandId?: string;
+  /** The stream revision the client last read; a mismatch is refused (412). */
+  readonly expectedRevision?: number;
+  readonly actor: string;
+  readonly correlationId: string;
+}
+
+/** The contract's answer to a command; `replayed` when the same commandId was answered before. */
+export interface CommandAnswer {
+  readonly eventId: string;
+  readonly streamRevision: number;
+  readonly position: string;
+  readonly recordedAt: string;
+  readonly replayed: boolean;
+}
+
+export interface Decision {
+  readonly events: readonly LedgerEvent[];
+  /** Runs after the events got their ids, before they are appended (person claims). */
+  readonly beforeAppend?: (events: readonly NewEvent[], expectedRevision: ExpectedRevision) => Promise<void>;
+}
+
+export interface CommandSpec {
+  /** Command name, part of the fingerprint (`join`, `transfer`, …). */
+  readonly name: string;
+  readonly stream: string;
+  /** The body as fingerprinted: what makes two commands "the same". Never a clear personId. */
+  readonly body: unknown;
+  readonly meta: CommandMeta;
+  readonly locks: readonly string[];
+  readonly decide: (events: RecordedEvent[], ctx: DecisionContext) => Promise<Decision> | Decision;
+}
+
+const MAX_ATTEMPTS = 10;
+
+/**
+ * Runs a command the same way for every slice: claim the commandId, lock, read the stream,
+ * answer a repeated command with its original answer, check the client's revision, decide,
+ * append with the revision read, and on a conflict read and decide again.
+ */
+@Injectable()
+export class CommandExecutor {
+  private readonly mutex = new KeyedMutex();
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async execute(spec: CommandSpec): Promise<CommandAnswer> {
+    const { meta, stream } = spec;
+    const fingerprint = commandFingerprint(spec.name, spec.body);
+    if (meta.commandId !== undefined) {
+      const claim = await this.store.claimCommandId(meta.commandId, stream, fingerprint);
+      if (claim.status === 'existing' && (claim.stream !== stream || claim.fingerprint !== fingerprint))
+        throw new DomainError('COMMAND_ID_REUSED', 'this commandId was already used for a different command', {
+          commandId: meta.commandId,
+        });
+    }
+    const release = await this.mutex.acquire(spec.locks);
+    try {
+      for (let attempt = 1; ; attempt++) {
+        const events = await this.store.readStream(stream);
+        const earlier = meta.commandId === undefined ? [] : events.filter((e) => e.metadata.commandId === meta.commandId);
+        if (earlier.length > 0) return answerOf(earlier, true);
+        const revision = revisionOf(events);
+        if (meta.expectedRevision !== undefined && meta.expectedRevision !== revision)
+          throw revisionMismatch(stream, meta.expectedRevision, revision);
+        const decision = await spec.decide(events, { today: shanghaiDate(this.clock.now()) });
+        const newEvents = decision.events.map(
+          (e, i): NewEvent => ({
+            id: deterministicUuid(stream, String(revision), meta.commandId ?? fingerprint, String(i)),
+            type: e.type,
+            data: e.data,
+            metadata: {
+              ...(meta.commandId !== undefined ? { commandId: meta.commandId } : {}),
+              commandFingerprint: fingerprint,
+              actor: meta.actor,
+              correlationId: meta.correlationId,
+            },
+          }),
+        );
+        try {
+          await decision.beforeAppend?.(newEvents, revision);
+          const result = await this.store.appendToStream(stream, newEvents, { expectedRevision: revision });
+          const { streamRevision, position, recordedAt } = result;
+          return { eventId: result.eventIds[0], streamRevision, position, recordedAt, replayed: false };
+        } catch (error) {
+          if (!(error instanceof WrongExpectedRevisionError)) throw error;
+          // The client's revision speaks for its own stream; a conflict elsewhere (a person claim) is retried.
+          if (meta.expectedRevision !== undefined && error.stream === stream)
+            throw revisionMismatch(stream, meta.expectedRevision, error.actual);
+          if (attempt >= MAX_ATTEMPTS) throw new DomainError('CONCURRENCY_CONFLICT', `stream ${stream} kept changing; try again`);
+        }
+      }
+    } finally {
+      release();
+    }
+  }
+}
+
+function answerOf(events: readonly RecordedEvent[], replayed: boolean): CommandAnswer {
+  const last = events[events.length - 1];
+  return {
+    eventId: events[0].id,
+    streamRevision: last.revision,
+    position: last.position,
+    recordedAt: last.metadata.recordedAt,
+    replayed,
+  };
+}
+
+function revisionMismatch(stream: string, expected: number, actual: ExpectedRevision): DomainError {
+  return new DomainError('REVISION_MISMATCH', `stream ${stream} is at revision ${String(actual)}, not ${expected}`, {
+    expectedRevision: expected,
+    currentRevision: actual === 'no_stream' ? null : actual,
+  });
+}

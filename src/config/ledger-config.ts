@@ -1,0 +1,61 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+/** Everything the service reads from its environment, validated once at start. */
+export interface LedgerConfig {
+  readonly port: number;
+  readonly dataDir: string;
+  /** Set: EventStoreDB; unset: the embedded SQLite store in `dataDir`. */
+  readonly eventStoreConnectionString?: string;
+  readonly personHashKey: Buffer;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Largest JSON body accepted, in bytes. */
+  readonly bodyLimitBytes: number;
+}
+
+export class ConfigError extends Error {}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
+  const problems: string[] = [];
+  const port = Number(env.PORT ?? '3000');
+  if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`PORT must be 0-65535, got "${env.PORT}"`);
+  const dataDir = resolve(env.LEDGER_DATA_DIR ?? './data');
+  const esdb = env.EVENTSTORE_CONNECTION_STRING?.trim() || undefined;
+  if (esdb !== undefined && !/^(esdb|esdb\+discover|kurrentdb|kurrentdb\+discover):\/\//.test(esdb))
+    problems.push('EVENTSTORE_CONNECTION_STRING must start with esdb:// (for example esdb://localhost:2113?tls=false)');
+  const logLevel = (env.LOG_LEVEL ?? 'info') as LedgerConfig['logLevel'];
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+  const bodyLimitBytes = Number(env.LEDGER_BODY_LIMIT_BYTES ?? 65_536);
+  if (!Number.isInteger(bodyLimitBytes) || bodyLimitBytes < 1024) problems.push('LEDGER_BODY_LIMIT_BYTES must be an integer >= 1024');
+  let personHashKey: Buffer | undefined;
+  if (env.LEDGER_PERSON_HASH_KEY !== undefined) {
+    personHashKey = Buffer.from(env.LEDGER_PERSON_HASH_KEY, 'base64');
+    if (personHashKey.length < 32) problems.push('LEDGER_PERSON_HASH_KEY must be at least 32 bytes, base64-encoded');
+  }
+  if (problems.length > 0) throw new ConfigError(`invalid configuration:\n- ${problems.join('\n- ')}`);
+  return {
+    port,
+    dataDir,
+    eventStoreConnectionString: esdb,
+    personHashKey: personHashKey ?? loadOrCreateKey(dataDir, 'person-hash.key'),
+    logLevel,
+    bodyLimitBytes,
+  };
+}
+
+/** A 32-byte key kept in the data dir (mode 0600), created on first start. */
+export function loadOrCreateKey(dataDir: string, name: string): Buffer {
+  const file = join(dataDir, name);
+  if (existsSync(file)) {
+    const key = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
+    if (key.length < 32) throw new ConfigError(`${file} does not hold a 32-byte base64 key`);
+    return key;
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const key = randomBytes(32);
+  writeFileSync(file, key.toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
+  return key;
+}

@@ -1,0 +1,57 @@
+import { Inject } from '@nestjs/common';
+import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { type CommandAnswer, CommandExecutor, type CommandMeta } from '../../command-handling/command-executor.js';
+import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port.js';
+import { readMember } from '../../membership/member.reader.js';
+import { replay, timelineOf } from '../../membership/member.timeline.js';
+import { MemberRoster } from '../../read-models/member-roster.js';
+import { lockKeys } from '../../shared/keyed-mutex.js';
+import { type Stored } from '../../shared/ledger-event.js';
+import { type EnterpriseEvent, enterpriseStream } from '../enterprise.events.js';
+import { foldEnterprise } from '../enterprise.state.js';
+import { type CloseEnterpriseInput, decideCloseEnterprise, type Placement } from './close-enterprise.decide.js';
+
+export class CloseEnterprise extends Command<CommandAnswer> {
+  constructor(readonly input: CloseEnterpriseInput, readonly meta: CommandMeta) {
+    super();
+  }
+}
+
+@CommandHandler(CloseEnterprise)
+export class CloseEnterpriseHandler implements ICommandHandler<CloseEnterprise> {
+  constructor(
+    private readonly executor: CommandExecutor,
+    private readonly roster: MemberRoster,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  execute({ input, meta }: CloseEnterprise): Promise<CommandAnswer> {
+    return this.executor.execute({
+      name: 'closeEnterprise',
+      stream: enterpriseStream(input.enterpriseId),
+      body: input,
+      meta,
+      locks: lockKeys(['enterprise', input.enterpriseId]),
+      decide: async (events, ctx) => ({
+        events: decideCloseEnterprise(
+          input,
+          foldEnterprise(events as Array<Stored<EnterpriseEvent>>),
+          await this.placementsAt(input.enterpriseId),
+          ctx,
+        ),
+      }),
+    });
+  }
+
+  /** Every stay at the enterprise on the current timelines of the members ever placed there. */
+  private async placementsAt(enterpriseId: string): Promise<Placement[]> {
+    const placements: Placement[] = [];
+    for (const memberId of await this.roster.membersEverAt(enterpriseId)) {
+      const result = replay(timelineOf(await readMember(this.store, memberId)));
+      if ('failure' in result) continue;
+      for (const stay of result.stays)
+        if (stay.enterpriseId === enterpriseId) placements.push({ memberId, from: stay.from, to: stay.to });
+    }
+    return placements;
+  }
+}

@@ -1,0 +1,31 @@
+import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { type CommandAnswer, CommandExecutor, type CommandMeta } from '../../command-handling/command-executor.js';
+import { lockKeys } from '../../shared/keyed-mutex.js';
+import { type Stored } from '../../shared/ledger-event.js';
+import { type EnterpriseEvent, enterpriseStream } from '../enterprise.events.js';
+import { foldEnterprise } from '../enterprise.state.js';
+import { decideEstablishEnterpriseUnion, type EstablishEnterpriseUnionInput } from './establish-enterprise-union.decide.js';
+
+export class EstablishEnterpriseUnion extends Command<CommandAnswer> {
+  constructor(readonly input: EstablishEnterpriseUnionInput, readonly meta: CommandMeta) {
+    super();
+  }
+}
+
+@CommandHandler(EstablishEnterpriseUnion)
+export class EstablishEnterpriseUnionHandler implements ICommandHandler<EstablishEnterpriseUnion> {
+  constructor(private readonly executor: CommandExecutor) {}
+
+  execute({ input, meta }: EstablishEnterpriseUnion): Promise<CommandAnswer> {
+    return this.executor.execute({
+      name: 'establishEnterpriseUnion',
+      stream: enterpriseStream(input.enterpriseId),
+      body: input,
+      meta,
+      locks: lockKeys(['enterprise', input.enterpriseId]),
+      decide: (events, ctx) => ({
+        events: decideEstablishEnterpriseUnion(input, foldEnterprise(events as Array<Stored<EnterpriseEvent>>), ctx),
+      }),
+    });
+  }
+}

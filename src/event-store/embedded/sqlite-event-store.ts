@@ -1,0 +1,163 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { type Clock, monotonicIso, systemClock } from '../../shared/clock.js';
+import { checkAppend } from '../append-rules.js';
+import { AppendSignal, catchUpSubscription } from '../catch-up-subscription.js';
+import { type AppendOptions, type AppendResult, type CommandClaim, type EventHandler, type EventStore, type ExpectedRevision, type NewEvent, type ReadAllOptions, type RecordedEvent, type SubscribeOptions, type Subscription } from '../event-store.port.js';
+
+interface EventRow {
+  position: number;
+  event_id: string;
+  stream: string;
+  revision: number;
+  type: string;
+  data: string;
+  metadata: string;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS events (
+  position  INTEGER PRIMARY KEY,
+  event_id  TEXT NOT NULL UNIQUE,
+  stream    TEXT NOT NULL,
+  revision  INTEGER NOT NULL,
+  type      TEXT NOT NULL,
+  data      TEXT NOT NULL,
+  metadata  TEXT NOT NULL,
+  UNIQUE (stream, revision)
+);
+CREATE TABLE IF NOT EXISTS streams (
+  stream   TEXT PRIMARY KEY,
+  revision INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS command_ids (
+  command_id  TEXT PRIMARY KEY,
+  stream      TEXT NOT NULL,
+  fingerprint TEXT NOT NULL
+) WITHOUT ROWID;
+`;
+
+function toRecorded(row: EventRow): RecordedEvent {
+  return {
+    id: row.event_id,
+    type: row.type,
+    data: JSON.parse(row.data),
+    metadata: JSON.parse(row.metadata),
+    streamName: row.stream,
+    revision: row.revision,
+    position: String(row.position),
+  };
+}
+
+/**
+ * The default store: one SQLite file in WAL mode with synchronous=FULL. Each append is one
+ * BEGIN IMMEDIATE transaction that bumps the stream's revision only if it still equals the
+ * expected one, so the global position (the rowid) has no gaps that a reader could see.
+ */
+export class SqliteEventStore implements EventStore {
+  private readonly db: Database.Database;
+  private readonly signal = new AppendSignal();
+  private readonly appendTx: (stream: string, events: readonly NewEvent[], expected: ExpectedRevision) => AppendResult;
+  private readonly stmts;
+
+  constructor(file: string, private readonly clock: Clock = systemClock) {
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(SCHEMA);
+    this.stmts = {
+      revision: this.db.prepare<[string], { revision: number }>('SELECT revision FROM streams WHERE stream = ?'),
+      insertStream: this.db.prepare('INSERT INTO streams (stream, revision) VALUES (?, ?)'),
+      bumpStream: this.db.prepare('UPDATE streams SET revision = ? WHERE stream = ? AND revision = ?'),
+      insertEvent: this.db.prepare(
+        'INSERT INTO events (event_id, stream, revision, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      lastRecordedAt: this.db.prepare<[], { metadata: string }>(
+        'SELECT metadata FROM events ORDER BY position DESC LIMIT 1',
+      ),
+      readStream: this.db.prepare<[string], EventRow>('SELECT * FROM events WHERE stream = ? ORDER BY revision'),
+      readRange: this.db.prepare<[string, number, number], EventRow>(
+        'SELECT * FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?',
+      ),
+      readAll: this.db.prepare<[number, number], EventRow>(
+        'SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?',
+      ),
+      head: this.db.prepare<[], { position: number | null }>('SELECT MAX(position) AS position FROM events'),
+      claim: this.db.prepare('INSERT OR IGNORE INTO command_ids (command_id, stream, fingerprint) VALUES (?, ?, ?)'),
+      readClaim: this.db.prepare<[string], { stream: string; fingerprint: string }>(
+        'SELECT stream, fingerprint FROM command_ids WHERE command_id = ?',
+      ),
+    };
+    this.appendTx = this.db.transaction((stream, events, expected) => this.appendInTransaction(stream, events, expected))
+      .immediate as typeof this.appendTx;
+  }
+
+  private appendInTransaction(stream: string, events: readonly NewEvent[], expected: ExpectedRevision): AppendResult {
+    const current = this.stmts.revision.get(stream)?.revision;
+    const check = checkAppend(stream, current ?? 'no_stream', expected, events, (from, count) =>
+      this.stmts.readRange.all(stream, from, count).map(toRecorded),
+    );
+    if (check.kind === 'retry') return check.result;
+    const last = events.length - 1 + check.nextRevision;
+    if (current === undefined) this.stmts.insertStream.run(stream, last);
+    else if (this.stmts.bumpStream.run(last, stream, current).changes !== 1) throw new Error('revision guard failed');
+    const previous = this.stmts.lastRecordedAt.get();
+    const recordedAt = monotonicIso(this.clock.now(), previous ? JSON.parse(previous.metadata).recordedAt : undefined);
+    let position = 0;
+    events.forEach((e, i) => {
+      const info = this.stmts.insertEvent.run(
+        e.id,
+        stream,
+        check.nextRevision + i,
+        e.type,
+        JSON.stringify(e.data),
+        JSON.stringify({ ...e.metadata, recordedAt }),
+      );
+      position = Number(info.lastInsertRowid);
+    });
+    return { streamRevision: last, position: String(position), recordedAt, eventIds: events.map((e) => e.id) };
+  }
+
+  async appendToStream(stream: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
+    if (events.length === 0) throw new Error('nothing to append');
+    const result = this.appendTx(stream, events, options.expectedRevision);
+    this.signal.notify();
+    return result;
+  }
+
+  async readStream(stream: string): Promise<RecordedEvent[]> {
+    return this.stmts.readStream.all(stream).map(toRecorded);
+  }
+
+  async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
+    return this.stmts.readAll.all(options.after === undefined ? 0 : Number(options.after), options.maxCount).map(toRecorded);
+  }
+
+  async headPosition(): Promise<string | undefined> {
+    const head = this.stmts.head.get()?.position;
+    return head == null ? undefined : String(head);
+  }
+
+  subscribeToAll(handler: EventHandler, options?: SubscribeOptions): Subscription {
+    return catchUpSubscription(
+      (after, maxCount) => this.readAll({ after, maxCount }),
+      () => this.signal.next(),
+      handler,
+      options,
+    );
+  }
+
+  async claimCommandId(commandId: string, stream: string, fingerprint: string): Promise<CommandClaim> {
+    if (this.stmts.claim.run(commandId, stream, fingerprint).changes === 1) return { status: 'claimed' };
+    const earlier = this.stmts.readClaim.get(commandId)!;
+    return { status: 'existing', stream: earlier.stream, fingerprint: earlier.fingerprint };
+  }
+
+  async close(): Promise<void> {
+    this.signal.notify();
+    if (this.db.open) this.db.close();
+  }
+}

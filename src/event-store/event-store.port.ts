@@ -1,0 +1,125 @@
+/**
+ * The one event-store port. Three adapters implement it (embedded SQLite, EventStoreDB,
+ * in-memory) and one contract test suite (test/event-store/) holds them to the same behaviour.
+ */
+
+/** What the ledger stamps on every event; `recordedAt` is set by the store when it appends. */
+export interface EventMetadata {
+  readonly commandId?: string;
+  /** Hash of the command body, so a reused commandId with another body can be refused. */
+  readonly commandFingerprint?: string;
+  readonly actor: string;
+  readonly correlationId: string;
+  readonly recordedAt: string;
+}
+
+export type NewEventMetadata = Omit<EventMetadata, 'recordedAt'>;
+
+/** An event about to be appended. `id` is a UUID chosen deterministically by the caller. */
+export interface NewEvent<T extends string = string, D = unknown> {
+  readonly id: string;
+  readonly type: T;
+  readonly data: D;
+  readonly metadata: NewEventMetadata;
+}
+
+export interface RecordedEvent<T extends string = string, D = unknown> {
+  readonly id: string;
+  readonly type: T;
+  readonly data: D;
+  readonly metadata: EventMetadata;
+  readonly streamName: string;
+  /** 0-based revision of the event within its stream. */
+  readonly revision: number;
+  /** Global log position, a decimal integer as a string; strictly increasing in log order. */
+  readonly position: string;
+}
+
+/** `no_stream`: the stream must not exist yet; a number: the revision of its last event. */
+export type ExpectedRevision = 'no_stream' | number;
+
+export interface AppendOptions {
+  readonly expectedRevision: ExpectedRevision;
+}
+
+export interface AppendResult {
+  /** Revision of the last appended event. */
+  readonly streamRevision: number;
+  /** Global position of the last appended event. */
+  readonly position: string;
+  readonly recordedAt: string;
+  readonly eventIds: readonly string[];
+}
+
+export interface ReadAllOptions {
+  /** Exclusive: events strictly after this position. Omit to read from the start. */
+  readonly after?: string;
+  readonly maxCount: number;
+}
+
+export type EventHandler = (event: RecordedEvent) => Promise<void> | void;
+
+export interface Subscription {
+  /** Stops delivery; resolves once the handler is no longer running. */
+  stop(): Promise<void>;
+}
+
+export interface SubscribeOptions {
+  /** Exclusive checkpoint: deliver events strictly after it. */
+  readonly after?: string;
+  /** Called if delivery stops with an error (the handler threw, or the connection dropped). */
+  readonly onError?: (error: unknown) => void;
+}
+
+/** Result of claiming a commandId: either newly claimed, or claimed before with these values. */
+export type CommandClaim =
+  | { readonly status: 'claimed' }
+  | { readonly status: 'existing'; readonly stream: string; readonly fingerprint: string };
+
+export interface EventStore {
+  /**
+   * Appends atomically, only if the stream's revision is `expectedRevision`; otherwise throws
+   * {@link WrongExpectedRevisionError}. Appending the same event ids again at the same expected
+   * revision is an idempotent retry: it returns the original result and writes nothing.
+   */
+  appendToStream(stream: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult>;
+
+  /** The stream's events in revision order; empty when the stream does not exist. */
+  readStream(stream: string): Promise<RecordedEvent[]>;
+
+  /** Events of the global log in order, ledger streams only. */
+  readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
+
+  /** Position of the newest event in the global log, or undefined when the log is empty. */
+  headPosition(): Promise<string | undefined>;
+
+  /** Catch-up then live delivery of the global log from a checkpoint, one event at a time. */
+  subscribeToAll(handler: EventHandler, options?: SubscribeOptions): Subscription;
+
+  /**
+   * Records that `commandId` belongs to a command on `stream` with `fingerprint`, once and for
+   * all; answers with the earlier claim when there is one.
+   */
+  claimCommandId(commandId: string, stream: string, fingerprint: string): Promise<CommandClaim>;
+
+  close(): Promise<void>;
+}
+
+/** The one conflict error of every adapter. */
+export class WrongExpectedRevisionError extends Error {
+  constructor(
+    readonly stream: string,
+    readonly expected: ExpectedRevision,
+    readonly actual: ExpectedRevision,
+  ) {
+    super(`stream ${stream}: expected revision ${String(expected)}, found ${String(actual)}`);
+    this.name = 'WrongExpectedRevisionError';
+  }
+}
+
+/** DI token for the port. */
+export const EVENT_STORE = Symbol('EventStore');
+
+export function revisionOf(events: readonly RecordedEvent[]): ExpectedRevision {
+  return events.length === 0 ? 'no_stream' : events[events.length - 1].revision;
+}

@@ -1,0 +1,34 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
+import { MemberRoster } from '../read-models/member-roster.js';
+
+/** Liveness, the log's head and how far the read models are behind it. Needs no sign-in. */
+@ApiTags('health')
+@Controller('health')
+export class HealthHttp {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+    private readonly roster: MemberRoster,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  @Get()
+  @HealthCheck()
+  @ApiOperation({ summary: 'Liveness and projection lag (in log positions)' })
+  check() {
+    return this.health.check([
+      async () => {
+        const session = this.indicators.check('eventStore');
+        try {
+          return session.up({ head: (await this.store.headPosition()) ?? null });
+        } catch {
+          return session.down({ message: 'the event store does not answer' });
+        }
+      },
+      async () => this.indicators.check('projections').up({ membersByEnterpriseLag: await this.roster.lag() }),
+    ]);
+  }
+}

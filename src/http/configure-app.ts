@@ -1,0 +1,52 @@
+import { type INestApplication, type ValidationError, ValidationPipe } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { Logger } from 'pino';
+import { type LedgerConfig } from '../config/ledger-config.js';
+import { DomainError } from '../shared/domain-error.js';
+import { jsonBodies } from './body-parsing.js';
+import { ErrorResponseFilter } from './error-response.js';
+import { requestLogging } from './logging.js';
+
+/** Flattens class-validator's tree into one entry per bad field (`to.enterpriseId`). */
+function fieldProblems(errors: readonly ValidationError[], prefix = ''): Array<{ field: string; messages: string[] }> {
+  return errors.flatMap((e) => {
+    const field = prefix + e.property;
+    const own = e.constraints ? [{ field, messages: Object.values(e.constraints) }] : [];
+    return [...own, ...fieldProblems(e.children ?? [], `${field}.`)];
+  });
+}
+
+/**
+ * Everything about the HTTP stack that is not a route: body parsing, validation, error shape,
+ * request logs and the OpenAPI page. The tests call this too, so they run the real stack.
+ */
+export function configureApp(app: INestApplication, config: LedgerConfig, logger: Logger): void {
+  const http = app.getHttpAdapter().getInstance();
+  http.disable('x-powered-by');
+  app.use(requestLogging(logger));
+  app.use(jsonBodies(config.bodyLimitBytes));
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      forbidUnknownValues: true,
+      transform: true,
+      transformOptions: { enableImplicitConversion: false },
+      exceptionFactory: (errors) => new DomainError('VALIDATION_FAILED', 'the request is not valid', fieldProblems(errors)),
+    }),
+  );
+  app.useGlobalFilters(new ErrorResponseFilter(logger));
+  app.enableShutdownHooks();
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Membership ledger')
+      .setDescription(
+        'Event-sourced membership records of a provincial federation of trade unions: parks, enterprises and members. ' +
+          'Every change is a fact; nothing is overwritten. Errors: { statusCode, code, message, details? }.',
+      )
+      .setVersion('0.1.0')
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document);
+}

@@ -1,0 +1,67 @@
+import { type DynamicModule, Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import type Database from 'better-sqlite3';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { CommandExecutor } from './command-handling/command-executor.js';
+import { type LedgerConfig } from './config/ledger-config.js';
+import { SqliteEventStore } from './event-store/embedded/sqlite-event-store.js';
+import { EventStoreDbEventStore } from './event-store/eventstoredb/eventstoredb-event-store.js';
+import { EVENT_STORE, type EventStore } from './event-store/event-store.port.js';
+import { LOGGER } from './http/logging.js';
+import { MEMBER_NAMES, plainMemberNames } from './personal-data/member-names.js';
+import { PERSON_IDENTITY, PersonIdentity } from './personal-data/person-identity.js';
+import { MemberRoster } from './read-models/member-roster.js';
+import { openReadModelDb, READ_MODEL_DB } from './read-models/read-model-store.js';
+import { CLOCK, type Clock, systemClock } from './shared/clock.js';
+
+export const LEDGER_CONFIG = Symbol('LedgerConfig');
+
+export interface InfrastructureOptions {
+  readonly config: LedgerConfig;
+  readonly logger: Logger;
+  readonly clock?: Clock;
+}
+
+/** The composition root's choice of adapter, from validated config; nothing else knows it. */
+export function createEventStore(config: LedgerConfig, clock: Clock): EventStore {
+  return config.eventStoreConnectionString !== undefined
+    ? new EventStoreDbEventStore(config.eventStoreConnectionString, clock)
+    : new SqliteEventStore(join(config.dataDir, 'events.sqlite'), clock);
+}
+
+/** Closes the store and the read-model file when the app shuts down. */
+class Closer implements OnApplicationShutdown {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(READ_MODEL_DB) private readonly db: Database.Database,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.store.close();
+    if (this.db.open) this.db.close();
+  }
+}
+
+/** Ports bound to their adapters, and the services every slice shares. */
+@Global()
+@Module({})
+export class InfrastructureModule {
+  static forRoot({ config, logger, clock = systemClock }: InfrastructureOptions): DynamicModule {
+    return {
+      module: InfrastructureModule,
+      providers: [
+        { provide: LEDGER_CONFIG, useValue: config },
+        { provide: LOGGER, useValue: logger },
+        { provide: CLOCK, useValue: clock },
+        { provide: EVENT_STORE, useFactory: () => createEventStore(config, clock) },
+        { provide: READ_MODEL_DB, useFactory: () => openReadModelDb(join(config.dataDir, 'read-models.sqlite')) },
+        { provide: PERSON_IDENTITY, useValue: new PersonIdentity(config.personHashKey) },
+        { provide: MEMBER_NAMES, useValue: plainMemberNames },
+        CommandExecutor,
+        MemberRoster,
+        Closer,
+      ],
+      exports: [LEDGER_CONFIG, LOGGER, CLOCK, EVENT_STORE, READ_MODEL_DB, PERSON_IDENTITY, MEMBER_NAMES, CommandExecutor, MemberRoster],
+    };
+  }
+}

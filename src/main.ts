@@ -1,0 +1,36 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { AppModule } from './app.module.js';
+import { ConfigError, loadConfig } from './config/ledger-config.js';
+import { configureApp } from './http/configure-app.js';
+import { createLogger, PinoNestLogger } from './http/logging.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  const app = await NestFactory.create(AppModule.forRoot({ config, logger }), {
+    bodyParser: false,
+    logger: new PinoNestLogger(logger),
+  });
+  configureApp(app, config, logger);
+  await app.listen(config.port);
+  logger.info(
+    {
+      port: config.port,
+      store: config.eventStoreConnectionString ? 'eventstoredb' : 'embedded',
+      dataDir: config.dataDir,
+    },
+    `membership ledger listening on http://localhost:${config.port} (API docs at /docs)`,
+  );
+}
+
+await main();

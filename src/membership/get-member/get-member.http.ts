@@ -1,0 +1,63 @@
+import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsOptional, IsString } from 'class-validator';
+import type { Response } from 'express';
+import { ErrorBodyDto } from '../../http/command-http.js';
+import { LedgerIdParam } from '../../http/params.js';
+import { IsLedgerDate } from '../../http/validators.js';
+import { CLOCK, type Clock } from '../../shared/clock.js';
+import { parseInstant, shanghaiDate } from '../../shared/dates.js';
+import { validationFailed } from '../../shared/domain-error.js';
+import { GetMemberHistory } from '../member-history/member-history.query.js';
+import { GetMember } from './get-member.query.js';
+
+export class MemberQueryParams {
+  @ApiPropertyOptional({ example: '2016-06-30', description: 'End of this day; default today (Asia/Shanghai)' })
+  @IsOptional()
+  @IsLedgerDate()
+  asOf?: string;
+
+  @ApiPropertyOptional({ example: '2016-07-05T09:00:00+08:00', description: 'Only facts recorded up to this instant; default now' })
+  @IsOptional()
+  @IsString()
+  knownAt?: string;
+}
+
+/** A knowledge instant with an offset, normalised to UTC ISO form. */
+export function knownAtParam(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const instant = parseInstant(value);
+  if (!instant) throw validationFailed('knownAt', 'knownAt must be an ISO 8601 instant with an offset, e.g. 2016-07-05T09:00:00Z');
+  return instant.toISOString();
+}
+
+@ApiTags('members')
+@Controller('members')
+export class MemberReadHttp {
+  constructor(
+    private readonly queries: QueryBus,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  @Get(':memberId')
+  @ApiOperation({ summary: "The member's state at the end of asOf, as known at knownAt" })
+  @ApiOkResponse({ description: 'status active | left | not-joined, placement, category, revision (also the ETag)' })
+  @ApiBadRequestResponse({ type: ErrorBodyDto })
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'No such member (as known at knownAt)' })
+  async get(@Param('memberId', LedgerIdParam) memberId: string, @Query() q: MemberQueryParams, @Res({ passthrough: true }) res: Response) {
+    const view = await this.queries.execute(
+      new GetMember(memberId, q.asOf ?? shanghaiDate(this.clock.now()), knownAtParam(q.knownAt)),
+    );
+    res.setHeader('ETag', `"${view.revision}"`);
+    return view;
+  }
+
+  @Get(':memberId/history')
+  @ApiOperation({ summary: 'Every fact recorded about the member, in recording order, with void marks' })
+  @ApiOkResponse({ description: 'entries: eventId, type, effectiveDate, recordedAt, actor, data, voided?' })
+  @ApiNotFoundResponse({ type: ErrorBodyDto })
+  history(@Param('memberId', LedgerIdParam) memberId: string) {
+    return this.queries.execute(new GetMemberHistory(memberId));
+  }
+}

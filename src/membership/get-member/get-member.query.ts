@@ -1,0 +1,77 @@
+import { Inject } from '@nestjs/common';
+import { type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
+import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port.js';
+import { MEMBER_NAMES, type MemberNames } from '../../personal-data/member-names.js';
+import { notFound } from '../../shared/domain-error.js';
+import { readMember } from '../member.reader.js';
+import { historyKnownAt, standingAsOf } from '../member.timeline.js';
+
+export interface MemberView {
+  readonly memberId: string;
+  readonly asOf: string;
+  readonly knownAt: string | null;
+  /** Revision of the member's stream now: send it back as expectedRevision. */
+  readonly revision: number;
+  readonly status: 'active' | 'left' | 'not-joined';
+  readonly person: { readonly masked: string };
+  readonly name: string;
+  readonly category: string | null;
+  readonly enterpriseId: string | null;
+  readonly parkId: string | null;
+  readonly memberSince: string | null;
+  readonly leftOn: string | null;
+}
+
+export class GetMember extends Query<MemberView> {
+  constructor(
+    readonly memberId: string,
+    readonly asOf: string,
+    readonly knownAt?: string,
+  ) {
+    super();
+  }
+}
+
+@QueryHandler(GetMember)
+export class GetMemberHandler implements IQueryHandler<GetMember> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(MEMBER_NAMES) private readonly names: MemberNames,
+  ) {}
+
+  async execute({ memberId, asOf, knownAt }: GetMember): Promise<MemberView> {
+    const full = await readMember(this.store, memberId);
+    const history = historyKnownAt(full, knownAt);
+    const firstJoin = history.facts.find((f) => f.type === 'MemberJoined');
+    if (!firstJoin || firstJoin.type !== 'MemberJoined') throw notFound('Member', memberId);
+    const standing = standingAsOf(history, asOf);
+    const base = {
+      memberId,
+      asOf,
+      knownAt: knownAt ?? null,
+      revision: full.revision ?? 0,
+      person: { masked: firstJoin.data.person.masked },
+    };
+    if (standing.status === 'active')
+      return {
+        ...base,
+        status: 'active',
+        name: await this.names.reveal(memberId, standing.name),
+        category: standing.category,
+        enterpriseId: standing.placement.enterpriseId,
+        parkId: standing.placement.parkId,
+        memberSince: standing.since,
+        leftOn: null,
+      };
+    return {
+      ...base,
+      status: standing.status === 'left' ? 'left' : 'not-joined',
+      name: await this.names.reveal(memberId, firstJoin.data.name),
+      category: null,
+      enterpriseId: null,
+      parkId: null,
+      memberSince: null,
+      leftOn: standing.status === 'left' ? standing.leftOn : null,
+    };
+  }
+}

@@ -1,0 +1,30 @@
+import { Module } from '@nestjs/common';
+import { ChangeCategoryHandler } from './change-category/change-category.handler.js';
+import { ChangeCategoryHttp } from './change-category/change-category.http.js';
+import { GetMemberHandler } from './get-member/get-member.query.js';
+import { MemberReadHttp } from './get-member/get-member.http.js';
+import { JoinMemberHandler } from './join/join.handler.js';
+import { JoinHttp } from './join/join.http.js';
+import { LeaveMembershipHandler } from './leave/leave.handler.js';
+import { LeaveHttp } from './leave/leave.http.js';
+import { GetMemberHistoryHandler } from './member-history/member-history.query.js';
+import { PersonClaims } from './person-claims.js';
+import { TransferMemberHandler } from './transfer/transfer.handler.js';
+import { TransferHttp } from './transfer/transfer.http.js';
+import { VoidMemberEntryHandler } from './void-entry/void-entry.handler.js';
+import { VoidEntryHttp } from './void-entry/void-entry.http.js';
+
+@Module({
+  controllers: [JoinHttp, TransferHttp, ChangeCategoryHttp, LeaveHttp, VoidEntryHttp, MemberReadHttp],
+  providers: [
+    PersonClaims,
+    JoinMemberHandler,
+    TransferMemberHandler,
+    ChangeCategoryHandler,
+    LeaveMembershipHandler,
+    VoidMemberEntryHandler,
+    GetMemberHandler,
+    GetMemberHistoryHandler,
+  ],
+})
+export class MembershipModule {}

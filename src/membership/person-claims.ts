@@ -1,0 +1,81 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { EVENT_STORE, type EventStore, type ExpectedRevision, type NewEvent, revisionOf, WrongExpectedRevisionError } from '../event-store/event-store.port.js';
+import { deterministicUuid } from '../event-store/event-ids.js';
+import { type LedgerEvent, type Stored } from '../shared/ledger-event.js';
+import { type MemberEvent, memberStream } from './member.events.js';
+import { type OtherMembership } from './member.rules.js';
+import { foldHistory, replay, timelineOf } from './member.timeline.js';
+
+/**
+ * A person's stream names every member id the person ever held. Any command that can lengthen
+ * a membership (a join, a void) appends a claim here first, with the revision it read, so two
+ * such commands for one person are serialised even across processes. The claim carries the
+ * member event itself: if the process dies before appending it, the next reader finishes the
+ * job (same event id, same expected revision), so a claim is never left half-done.
+ */
+export type PersonMembershipClaimed = LedgerEvent<
+  'PersonMembershipClaimed',
+  { memberId: string; event: NewEvent; memberExpectedRevision: ExpectedRevision }
+>;
+
+export const personStream = (personHash: string): string => `person-${personHash}`;
+
+export interface PersonMemberships {
+  readonly personHash: string;
+  readonly revision: ExpectedRevision;
+  readonly others: OtherMembership[];
+  /** Member events already claimed: a retry of one of them must not claim it twice. */
+  readonly claimed: ReadonlySet<string>;
+}
+
+@Injectable()
+export class PersonClaims {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  /** The person's memberships under member ids other than `memberId`, claims finished first. */
+  async load(personHash: string, memberId: string): Promise<PersonMemberships> {
+    const claims = (await this.store.readStream(personStream(personHash))) as Array<Stored<PersonMembershipClaimed>>;
+    for (const claim of claims) await this.finish(claim.data);
+    const ids = [...new Set(claims.map((c) => c.data.memberId))].filter((id) => id !== memberId);
+    const others: OtherMembership[] = [];
+    for (const id of ids) {
+      const history = foldHistory(id, (await this.store.readStream(memberStream(id))) as Array<Stored<MemberEvent>>);
+      const ofPerson = history.facts.some((f) => f.type === 'MemberJoined' && f.data.person.hash === personHash);
+      const result = replay(timelineOf(history));
+      if (ofPerson && !('failure' in result)) others.push({ memberId: id, periods: result.periods, stays: result.stays });
+    }
+    return { personHash, revision: revisionOf(claims), others, claimed: new Set(claims.map((c) => c.data.event.id)) };
+  }
+
+  /** Records the claim; a conflict means another command for this person came first. */
+  async claim(
+    persons: PersonMemberships,
+    memberId: string,
+    event: NewEvent,
+    memberExpectedRevision: ExpectedRevision,
+  ): Promise<void> {
+    if (persons.claimed.has(event.id)) return;
+    const claim: PersonMembershipClaimed = {
+      type: 'PersonMembershipClaimed',
+      data: { memberId, event, memberExpectedRevision },
+    };
+    const stream = personStream(persons.personHash);
+    await this.store.appendToStream(
+      stream,
+      [{ id: deterministicUuid(stream, event.id), ...claim, metadata: event.metadata }],
+      { expectedRevision: persons.revision },
+    );
+  }
+
+  /** Appends a claimed member event that never reached its stream, if nothing else did since. */
+  private async finish(claim: PersonMembershipClaimed['data']): Promise<void> {
+    const stream = memberStream(claim.memberId);
+    const events = await this.store.readStream(stream);
+    if (events.some((e) => e.id === claim.event.id) || revisionOf(events) !== claim.memberExpectedRevision) return;
+    try {
+      await this.store.appendToStream(stream, [claim.event], { expectedRevision: claim.memberExpectedRevision });
+    } catch (error) {
+      if (!(error instanceof WrongExpectedRevisionError)) throw error;
+    }
+  }
+}

@@ -1,0 +1,80 @@
+import type Database from 'better-sqlite3';
+import type { Projection } from '../../projections/projection.js';
+import { type EventStore, type RecordedEvent, type Subscription } from '../event-store/event-store.port.js';
+
+const PAGE = 1000;
+
+/**
+ * Keeps one projection's table caught up with the global log. Rows and checkpoint are committed
+ * in one transaction, and an event at or before the checkpoint is never applied twice, so a
+ * restart, a redelivery or a second runner changes nothing.
+ */
+export class ProjectionRunner<Row extends object> {
+  private queue: Promise<unknown> = Promise.resolve();
+  private subscription?: Subscription;
+  private readonly insert: Database.Statement;
+  private readonly applyPage: (events: readonly RecordedEvent[]) => void;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly store: EventStore,
+    private readonly projection: Projection<Row>,
+  ) {
+    db.exec(projection.schema);
+    const fields = Object.keys(projection.columns) as Array<keyof Row & string>;
+    this.insert = db.prepare(
+      `INSERT OR IGNORE INTO ${projection.table} (${fields.map((f) => projection.columns[f]).join(', ')})
+       VALUES (${fields.map((f) => '@' + f).join(', ')})`,
+    );
+    const saveCheckpoint = db.prepare(
+      `INSERT INTO checkpoints (projection, version, position) VALUES (?, ?, ?)
+       ON CONFLICT (projection) DO UPDATE SET version = excluded.version, position = excluded.position`,
+    );
+    this.applyPage = db.transaction((events: readonly RecordedEvent[]) => {
+      const from = this.checkpoint();
+      let last: string | undefined;
+      for (const event of events) {
+        if (from !== undefined && BigInt(event.position) <= BigInt(from)) continue;
+        for (const row of projection.rowsFor(event)) this.insert.run(row);
+        last = event.position;
+      }
+      if (last !== undefined) saveCheckpoint.run(projection.name, projection.version, last);
+    });
+  }
+
+  checkpoint(): string | undefined {
+    const row = this.db
+      .prepare<[string], { position: string }>('SELECT position FROM checkpoints WHERE projection = ?')
+      .get(this.projection.name);
+    return row?.position;
+  }
+
+  /** Applies everything appended so far; concurrent callers share one pass. */
+  catchUp(): Promise<void> {
+    const run = this.queue.then(async () => {
+      for (;;) {
+        const page = await this.store.readAll({ after: this.checkpoint(), maxCount: PAGE });
+        if (page.length === 0) return;
+        this.applyPage(page);
+      }
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Follows the log live from the checkpoint. */
+  start(onError: (error: unknown) => void): void {
+    this.subscription = this.store.subscribeToAll(
+      (event) => {
+        this.queue = this.queue.then(() => this.applyPage([event])).catch(onError);
+        return this.queue.then(() => undefined);
+      },
+      { after: this.checkpoint(), onError },
+    );
+  }
+
+  async stop(): Promise<void> {
+    await this.subscription?.stop();
+    await this.queue;
+  }
+}
