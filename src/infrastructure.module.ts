@@ -29,14 +29,16 @@ export function createEventStore(config: LedgerConfig, clock: Clock): EventStore
     : new SqliteEventStore(join(config.dataDir, 'events.sqlite'), clock);
 }
 
-/** Closes the store and the read-model file when the app shuts down. */
+/** On shutdown: stop following the log first, then close the store and the read-model file. */
 class Closer implements OnApplicationShutdown {
   constructor(
+    private readonly roster: MemberRoster,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(READ_MODEL_DB) private readonly db: Database.Database,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
+    await this.roster.stop();
     await this.store.close();
     if (this.db.open) this.db.close();
   }

@@ -46,9 +46,9 @@ export interface CommandSpec {
 const MAX_ATTEMPTS = 10;
 
 /**
- * Runs a command the same way for every slice: claim the commandId, lock, read the stream,
- * answer a repeated command with its original answer, check the client's revision, decide,
- * append with the revision read, and on a conflict read and decide again.
+ * Runs a command the same way for every slice: lock, read the stream, answer a repeated command
+ * with its original answer, check the client's revision, decide, claim the commandId, append
+ * with the revision read, and on a conflict read and decide again.
  */
 @Injectable()
 export class CommandExecutor {
@@ -62,19 +62,16 @@ export class CommandExecutor {
   async execute(spec: CommandSpec): Promise<CommandAnswer> {
     const { meta, stream } = spec;
     const fingerprint = commandFingerprint(spec.name, spec.body);
-    if (meta.commandId !== undefined) {
-      const claim = await this.store.claimCommandId(meta.commandId, stream, fingerprint);
-      if (claim.status === 'existing' && (claim.stream !== stream || claim.fingerprint !== fingerprint))
-        throw new DomainError('COMMAND_ID_REUSED', 'this commandId was already used for a different command', {
-          commandId: meta.commandId,
-        });
-    }
     const release = await this.mutex.acquire(spec.locks);
+    let claimed = false;
     try {
       for (let attempt = 1; ; attempt++) {
         const events = await this.store.readStream(stream);
         const earlier = meta.commandId === undefined ? [] : events.filter((e) => e.metadata.commandId === meta.commandId);
-        if (earlier.length > 0) return answerOf(earlier, true);
+        if (earlier.length > 0) {
+          if (earlier[0].metadata.commandFingerprint !== fingerprint) throw commandIdReused(meta.commandId!);
+          return answerOf(earlier, true);
+        }
         const revision = revisionOf(events);
         if (meta.expectedRevision !== undefined && meta.expectedRevision !== revision)
           throw revisionMismatch(stream, meta.expectedRevision, revision);
@@ -92,6 +89,11 @@ export class CommandExecutor {
             },
           }),
         );
+        // Bound only once the rules accept the command: a refused command leaves its id free.
+        if (meta.commandId !== undefined && !claimed) {
+          await this.claimCommandId(meta.commandId, stream, fingerprint);
+          claimed = true;
+        }
         try {
           await decision.beforeAppend?.(newEvents, revision);
           const result = await this.store.appendToStream(stream, newEvents, { expectedRevision: revision });
@@ -109,6 +111,12 @@ export class CommandExecutor {
       release();
     }
   }
+
+  private async claimCommandId(commandId: string, stream: string, fingerprint: string): Promise<void> {
+    const claim = await this.store.claimCommandId(commandId, stream, fingerprint);
+    if (claim.status === 'existing' && (claim.stream !== stream || claim.fingerprint !== fingerprint))
+      throw commandIdReused(commandId);
+  }
 }
 
 function answerOf(events: readonly RecordedEvent[], replayed: boolean): CommandAnswer {
@@ -121,6 +129,9 @@ function answerOf(events: readonly RecordedEvent[], replayed: boolean): CommandA
     replayed,
   };
 }
+
+const commandIdReused = (commandId: string) =>
+  new DomainError('COMMAND_ID_REUSED', 'this commandId was already used for a different command', { commandId });
 
 function revisionMismatch(stream: string, expected: number, actual: ExpectedRevision): DomainError {
   return new DomainError('REVISION_MISMATCH', `stream ${stream} is at revision ${String(actual)}, not ${expected}`, {

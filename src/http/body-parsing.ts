@@ -18,7 +18,12 @@ export function jsonBodies(limit: number) {
       return res.status(e.statusCode).json(e);
     }
     parse(req, res, (err?: { type?: string; status?: number }) => {
-      if (!err) return next();
+      if (!err) {
+        const problem = bodyShapeProblem(req.body);
+        if (problem === undefined) return next();
+        const e = errorBody('VALIDATION_FAILED', 'the request is not valid', [problem]);
+        return res.status(e.statusCode).json(e);
+      }
       const e =
         err.type === 'entity.too.large'
           ? errorBody('PAYLOAD_TOO_LARGE', `the body is larger than ${limit} bytes`)
@@ -26,4 +31,24 @@ export function jsonBodies(limit: number) {
       res.status(e.statusCode).json(e);
     });
   };
+}
+
+export const MAX_JSON_DEPTH = 16;
+const INHERITED = new Set(Object.getOwnPropertyNames(Object.prototype));
+
+/**
+ * Keys named like Object.prototype members (`__proto__`, `constructor`, `toString`, …) slip past
+ * the unknown-field check and can pollute prototypes; deep nesting only serves to exhaust the
+ * stack. Both are refused before validation.
+ */
+export function bodyShapeProblem(value: unknown, path = '', depth = 0): { field: string; messages: string[] } | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  if (depth >= MAX_JSON_DEPTH) return { field: path || 'body', messages: [`the body is nested deeper than ${MAX_JSON_DEPTH} levels`] };
+  for (const key of Object.keys(value)) {
+    const field = path ? `${path}.${key}` : key;
+    if (INHERITED.has(key)) return { field, messages: [`property ${key} should not exist`] };
+    const inner = bodyShapeProblem((value as Record<string, unknown>)[key], field, depth + 1);
+    if (inner) return inner;
+  }
+  return undefined;
 }

@@ -36,7 +36,7 @@ export function configureApp(app: INestApplication, config: LedgerConfig, logger
     }),
   );
   app.useGlobalFilters(new ErrorResponseFilter(logger));
-  app.enableShutdownHooks();
+  app.enableShutdownHooks([], { useProcessExit: true });
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

@@ -1,4 +1,4 @@
-import { Injectable, type PipeTransform } from '@nestjs/common';
+import { type ArgumentMetadata, Injectable, type PipeTransform } from '@nestjs/common';
 import { DomainError } from '../shared/domain-error.js';
 import { LEDGER_ID_PATTERN } from './validators.js';
 
@@ -10,8 +10,9 @@ const invalid = (field: string, message: string) =>
 /** Path ids follow the same pattern as body ids. */
 @Injectable()
 export class LedgerIdParam implements PipeTransform<string, string> {
-  transform(value: string): string {
-    if (!LEDGER_ID_PATTERN.test(value)) throw invalid('path', `"${value.slice(0, 70)}" is not a valid id`);
+  transform(value: string, metadata: ArgumentMetadata): string {
+    const field = metadata.data ?? 'path';
+    if (!LEDGER_ID_PATTERN.test(value)) throw invalid(field, `${field} must match ^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$`);
     return value;
   }
 }

@@ -8,6 +8,7 @@ import { JoinHttp } from './join/join.http.js';
 import { LeaveMembershipHandler } from './leave/leave.handler.js';
 import { LeaveHttp } from './leave/leave.http.js';
 import { GetMemberHistoryHandler } from './member-history/member-history.query.js';
+import { MemberCommands } from './member-commands.js';
 import { PersonClaims } from './person-claims.js';
 import { TransferMemberHandler } from './transfer/transfer.handler.js';
 import { TransferHttp } from './transfer/transfer.http.js';
@@ -18,6 +19,7 @@ import { VoidEntryHttp } from './void-entry/void-entry.http.js';
   controllers: [JoinHttp, TransferHttp, ChangeCategoryHttp, LeaveHttp, VoidEntryHttp, MemberReadHttp],
   providers: [
     PersonClaims,
+    MemberCommands,
     JoinMemberHandler,
     TransferMemberHandler,
     ChangeCategoryHandler,

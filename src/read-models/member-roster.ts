@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { membersByEnterprise, type MemberAtEnterprise } from '../../projections/members-by-enterprise/members-by-enterprise.projection.js';
@@ -9,7 +9,7 @@ import { READ_MODEL_DB } from './read-model-store.js';
 
 /** Who was ever placed at an enterprise, caught up with the log before every answer. */
 @Injectable()
-export class MemberRoster implements OnApplicationBootstrap, OnApplicationShutdown {
+export class MemberRoster implements OnApplicationBootstrap {
   private readonly runner: ProjectionRunner<MemberAtEnterprise>;
   private readonly select: Database.Statement<[string], { member_id: string }>;
 
@@ -39,7 +39,8 @@ export class MemberRoster implements OnApplicationBootstrap, OnApplicationShutdo
     this.runner.start((error) => this.logger.error({ err: { type: (error as Error)?.name } }, 'member roster stopped'));
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Called by the composition root before the store closes. */
+  async stop(): Promise<void> {
     await this.runner.stop();
   }
 }

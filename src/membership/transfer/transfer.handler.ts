@@ -1,10 +1,6 @@
-import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { type CommandAnswer, CommandExecutor, type CommandMeta } from '../../command-handling/command-executor.js';
-import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port.js';
-import { lockKeys } from '../../shared/keyed-mutex.js';
-import { memberStream } from '../member.events.js';
-import { asHistory, memberEnterprises } from '../member.reader.js';
+import type { CommandAnswer, CommandMeta } from '../../command-handling/command-executor.js';
+import { MemberCommands } from '../member-commands.js';
 import { decideTransfer, type TransferInput } from './transfer.decide.js';
 
 export class TransferMember extends Command<CommandAnswer> {
@@ -15,23 +11,9 @@ export class TransferMember extends Command<CommandAnswer> {
 
 @CommandHandler(TransferMember)
 export class TransferMemberHandler implements ICommandHandler<TransferMember> {
-  constructor(
-    private readonly executor: CommandExecutor,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-  ) {}
+  constructor(private readonly members: MemberCommands) {}
 
   execute({ input, meta }: TransferMember): Promise<CommandAnswer> {
-    return this.executor.execute({
-      name: 'transfer',
-      stream: memberStream(input.memberId),
-      body: input,
-      meta,
-      locks: lockKeys(['member', input.memberId], ['enterprise', input.toEnterpriseId]),
-      decide: async (events, ctx) => {
-        const history = asHistory(input.memberId, events);
-        const enterprises = await memberEnterprises(this.store, history, input.toEnterpriseId);
-        return { events: decideTransfer(input, history, { ...ctx, enterprises }) };
-      },
-    });
+    return this.members.run('transfer', input, meta, decideTransfer, input.toEnterpriseId);
   }
 }

@@ -1,0 +1,119 @@
+import request from 'supertest';
+import { type LedgerApp, startLedger } from '../support/ledger-app.js';
+
+interface Operation {
+  parameters?: Array<{ name: string; in: string }>;
+  requestBody?: { content: Record<string, { schema: { $ref?: string } }> };
+  responses: Record<string, unknown>;
+}
+interface OpenApiDocument {
+  openapi: string;
+  paths: Record<string, Record<string, Operation>>;
+  components: { schemas: Record<string, { required?: string[]; properties?: Record<string, unknown> }> };
+}
+
+/** The routes of contract section 7 built so far, the void routes of parks and enterprises, and /health. */
+const CONTRACT_ROUTES = [
+  'POST /parks',
+  'POST /parks/{parkId}/union',
+  'POST /parks/{parkId}/entries/{eventId}/void',
+  'POST /enterprises',
+  'POST /enterprises/{enterpriseId}/union',
+  'POST /enterprises/{enterpriseId}/headcount',
+  'POST /enterprises/{enterpriseId}/close',
+  'POST /enterprises/{enterpriseId}/entries/{eventId}/void',
+  'POST /members',
+  'POST /members/{memberId}/transfer',
+  'POST /members/{memberId}/category',
+  'POST /members/{memberId}/leave',
+  'POST /members/{memberId}/entries/{eventId}/void',
+  'GET /members/{memberId}',
+  'GET /members/{memberId}/history',
+  'GET /health',
+].sort();
+
+/** Contract section 7: the body fields each command requires (commandId is optional everywhere). */
+const REQUIRED_BODY_FIELDS: Record<string, string[]> = {
+  'POST /parks': ['parkId', 'name', 'cityId', 'level', 'effectiveDate'],
+  'POST /parks/{parkId}/union': ['effectiveDate'],
+  'POST /parks/{parkId}/entries/{eventId}/void': ['reason'],
+  'POST /enterprises': ['enterpriseId', 'parkId', 'name', 'ownership', 'effectiveDate'],
+  'POST /enterprises/{enterpriseId}/union': ['effectiveDate'],
+  'POST /enterprises/{enterpriseId}/headcount': ['employees', 'effectiveDate'],
+  'POST /enterprises/{enterpriseId}/close': ['effectiveDate'],
+  'POST /enterprises/{enterpriseId}/entries/{eventId}/void': ['reason'],
+  'POST /members': ['memberId', 'personId', 'name', 'category', 'enterpriseId', 'effectiveDate'],
+  'POST /members/{memberId}/transfer': ['toEnterpriseId', 'effectiveDate'],
+  'POST /members/{memberId}/category': ['category', 'effectiveDate'],
+  'POST /members/{memberId}/leave': ['reason', 'effectiveDate'],
+  'POST /members/{memberId}/entries/{eventId}/void': ['reason'],
+};
+
+const operationsOf = (doc: OpenApiDocument) =>
+  Object.entries(doc.paths).flatMap(([path, ops]) =>
+    Object.entries(ops).map(([method, op]) => ({ route: `${method.toUpperCase()} ${path}`, path, op })),
+  );
+
+describe('the OpenAPI document at GET /docs-json', () => {
+  let ledger: LedgerApp;
+  let doc: OpenApiDocument;
+
+  beforeAll(async () => {
+    ledger = await startLedger();
+    const res = await request(ledger.http).get('/docs-json');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    doc = res.body;
+  });
+  afterAll(() => ledger.close());
+
+  it('given the running app, when /docs-json is read, then it is an OpenAPI 3 document', () => {
+    expect(doc.openapi).toMatch(/^3\./);
+    expect(Object.keys(doc.paths).length).toBeGreaterThan(0);
+  });
+
+  it('given the routes the app registers, when compared with the document, then every registered route is documented and nothing else', () => {
+    const router = ledger.app.getHttpAdapter().getInstance().router as { stack: Array<{ route?: { path: string; methods: Record<string, boolean> } }> };
+    const registered = router.stack
+      .flatMap((layer) => (layer.route ? Object.keys(layer.route.methods).map((m) => ({ method: m, path: layer.route!.path })) : []))
+      .filter(({ path }) => path !== '/docs' && !path.startsWith('/docs/') && !path.startsWith('/docs-'))
+      .map(({ method, path }) => `${method.toUpperCase()} ${path.replace(/:(\w+)/g, '{$1}')}`)
+      .sort();
+    const documented = operationsOf(doc).map((o) => o.route).sort();
+    expect(registered).toEqual(CONTRACT_ROUTES);
+    expect(documented).toEqual(CONTRACT_ROUTES);
+  });
+
+  it('given every POST, when its responses are read, then 201, 400 and 409 are documented (and 404 where a path names an id)', () => {
+    const posts = operationsOf(doc).filter((o) => o.route.startsWith('POST '));
+    expect(posts).toHaveLength(13);
+    for (const { route, path, op } of posts) {
+      const codes = Object.keys(op.responses);
+      expect({ route, codes }).toEqual({ route, codes: expect.arrayContaining(['201', '400', '409']) });
+      if (path.includes('{')) expect({ route, codes }).toEqual({ route, codes: expect.arrayContaining(['404']) });
+    }
+  });
+
+  it('given every POST, when its request body is read, then it is JSON with exactly the contract fields required', () => {
+    for (const { route, op } of operationsOf(doc).filter((o) => o.route.startsWith('POST '))) {
+      const ref = op.requestBody?.content['application/json']?.schema.$ref;
+      expect({ route, ref }).toEqual({ route, ref: expect.stringMatching(/^#\/components\/schemas\//) });
+      const schema = doc.components.schemas[ref!.split('/').pop()!];
+      expect({ route, required: [...(schema.required ?? [])].sort() }).toEqual({ route, required: [...REQUIRED_BODY_FIELDS[route]].sort() });
+      expect(Object.keys(schema.properties ?? {})).toEqual(expect.arrayContaining(['commandId']));
+    }
+  });
+
+  it('given every route with ids in its path, when its parameters are read, then each path id is documented', () => {
+    for (const { route, path, op } of operationsOf(doc)) {
+      const inPath = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+      const documented = (op.parameters ?? []).filter((p) => p.in === 'path').map((p) => p.name).sort();
+      expect({ route, documented }).toEqual({ route, documented: inPath });
+    }
+  });
+
+  it('given GET /members/{memberId}, when its parameters are read, then asOf and knownAt are documented as query parameters', () => {
+    const query = (doc.paths['/members/{memberId}'].get.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name).sort();
+    expect(query).toEqual(['asOf', 'knownAt']);
+  });
+});
