@@ -1,22 +1,12 @@
 // Three tiers, one project each, picked by the file name (*.unit / *.int / *.e2e .spec.ts).
-const swc = [
-  '@swc/jest',
-  {
-    jsc: {
-      parser: { syntax: 'typescript', decorators: true },
-      transform: { legacyDecorator: true, decoratorMetadata: true },
-      target: 'es2022',
-    },
-    module: { type: 'es6' },
-    sourceMaps: 'inline',
-  },
-];
+// ts-jest transpiles file by file (types are checked once, by `npm run typecheck`); jest 29 and
+// ts-jest need no native binaries, which keeps `npm ci` working from any npm registry mirror.
 const common = {
   testEnvironment: 'node',
   roots: ['<rootDir>/src', '<rootDir>/projections', '<rootDir>/test'],
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
-  transform: { '^.+\\.ts$': swc },
+  transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.test.json' }] },
 };
 export default {
   projects: [
