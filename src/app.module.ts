@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { AuthModule } from './auth/auth.module.js';
 import { EnterprisesModule } from './enterprises/enterprises.module.js';
 import { HealthModule } from './health/health.module.js';
 import { InfrastructureModule, type InfrastructureOptions } from './infrastructure.module.js';
@@ -15,6 +16,7 @@ export class AppModule {
       imports: [
         CqrsModule.forRoot(),
         InfrastructureModule.forRoot(options),
+        AuthModule.forRoot(options.config),
         ParksModule,
         EnterprisesModule,
         MembershipModule,

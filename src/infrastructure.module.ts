@@ -8,8 +8,11 @@ import { SqliteEventStore } from './event-store/embedded/sqlite-event-store.js';
 import { EventStoreDbEventStore } from './event-store/eventstoredb/eventstoredb-event-store.js';
 import { EVENT_STORE, type EventStore } from './event-store/event-store.port.js';
 import { LOGGER } from './http/logging.js';
-import { MEMBER_NAMES, plainMemberNames } from './personal-data/member-names.js';
+import { EncryptedMemberNames } from './personal-data/encrypted-member-names.js';
+import { MEMBER_KEYS, type MemberKeys } from './personal-data/member-keys.port.js';
+import { MEMBER_NAMES } from './personal-data/member-names.js';
 import { PERSON_IDENTITY, PersonIdentity } from './personal-data/person-identity.js';
+import { SqliteMemberKeys } from './personal-data/sqlite-member-keys.js';
 import { MemberRoster } from './read-models/member-roster.js';
 import { openReadModelDb, READ_MODEL_DB } from './read-models/read-model-store.js';
 import { CLOCK, type Clock, systemClock } from './shared/clock.js';
@@ -29,18 +32,20 @@ export function createEventStore(config: LedgerConfig, clock: Clock): EventStore
     : new SqliteEventStore(join(config.dataDir, 'events.sqlite'), clock);
 }
 
-/** On shutdown: stop following the log first, then close the store and the read-model file. */
+/** On shutdown: stop following the log first, then close the store, the read-model file and the key file. */
 class Closer implements OnApplicationShutdown {
   constructor(
     private readonly roster: MemberRoster,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(READ_MODEL_DB) private readonly db: Database.Database,
+    @Inject(MEMBER_KEYS) private readonly keys: MemberKeys,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
     await this.roster.stop();
     await this.store.close();
     if (this.db.open) this.db.close();
+    await this.keys.close();
   }
 }
 
@@ -58,12 +63,14 @@ export class InfrastructureModule {
         { provide: EVENT_STORE, useFactory: () => createEventStore(config, clock) },
         { provide: READ_MODEL_DB, useFactory: () => openReadModelDb(join(config.dataDir, 'read-models.sqlite')) },
         { provide: PERSON_IDENTITY, useValue: new PersonIdentity(config.personHashKey) },
-        { provide: MEMBER_NAMES, useValue: plainMemberNames },
+        // Member data keys live in their own file whichever store runs (no EventStoreDB key stream yet: README).
+        { provide: MEMBER_KEYS, useFactory: () => new SqliteMemberKeys(join(config.dataDir, 'member-keys.sqlite'), clock) },
+        { provide: MEMBER_NAMES, useFactory: (keys: MemberKeys) => new EncryptedMemberNames(keys), inject: [MEMBER_KEYS] },
         CommandExecutor,
         MemberRoster,
         Closer,
       ],
-      exports: [LEDGER_CONFIG, LOGGER, CLOCK, EVENT_STORE, READ_MODEL_DB, PERSON_IDENTITY, MEMBER_NAMES, CommandExecutor, MemberRoster],
+      exports: [LEDGER_CONFIG, LOGGER, CLOCK, EVENT_STORE, READ_MODEL_DB, PERSON_IDENTITY, MEMBER_NAMES, MEMBER_KEYS, CommandExecutor, MemberRoster],
     };
   }
 }

@@ -4,6 +4,7 @@ import { AppModule } from './app.module.js';
 import { ConfigError, loadConfig } from './config/ledger-config.js';
 import { configureApp } from './http/configure-app.js';
 import { createLogger, PinoNestLogger } from './http/logging.js';
+import { Tokens } from './auth/tokens.js';
 
 async function main(): Promise<void> {
   let config;
@@ -23,6 +24,15 @@ async function main(): Promise<void> {
   });
   configureApp(app, config, logger);
   await app.listen(config.port);
+  if (config.tokenSigningKeyCreated) {
+    // Shown once, on the start that created the signing key: the way in for the first admin.
+    const token = new Tokens(config.tokenSigningKey).issue({ sub: 'first-admin', role: 'provincial-admin' }, '30d');
+    process.stdout.write(
+      `\nFirst start: a new token signing key was created in ${config.dataDir}.\n` +
+        `Provincial-admin token (valid 30 days, shown only this once):\n\n${token}\n\n` +
+        'Issue more with: npx ledger token --role <role> [--city <id>] [--park <id>] [--ttl 12h]\n\n',
+    );
+  }
   logger.info(
     {
       port: config.port,

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { Caller } from '../auth/principal.js';
 import { deterministicUuid } from '../event-store/event-ids.js';
 import { EVENT_STORE, type EventStore, type ExpectedRevision, type NewEvent, type RecordedEvent, revisionOf, WrongExpectedRevisionError } from '../event-store/event-store.port.js';
 import { CLOCK, type Clock } from '../shared/clock.js';
@@ -9,12 +10,10 @@ import { KeyedMutex } from '../shared/keyed-mutex.js';
 import { type DecisionContext, type LedgerEvent } from '../shared/ledger-event.js';
 
 /** Who sent a command and how: the part of a command that is not its body. */
-export interface CommandMeta {
+export interface CommandMeta extends Caller {
   readonly commandId?: string;
   /** The stream revision the client last read; a mismatch is refused (412). */
   readonly expectedRevision?: number;
-  readonly actor: string;
-  readonly correlationId: string;
 }
 
 /** The contract's answer to a command; `replayed` when the same commandId was answered before. */

@@ -9,6 +9,12 @@ export interface LedgerConfig {
   /** Set: EventStoreDB; unset: the embedded SQLite store in `dataDir`. */
   readonly eventStoreConnectionString?: string;
   readonly personHashKey: Buffer;
+  /** HS256 key that signs and checks bearer tokens. */
+  readonly tokenSigningKey: Buffer;
+  /** True when this start created the signing key: the service then prints an admin token once. */
+  readonly tokenSigningKeyCreated: boolean;
+  /** Requests per minute one user (or one address, before sign-in) may make. */
+  readonly rateLimitPerMinute: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Largest JSON body accepted, in bytes. */
   readonly bodyLimitBytes: number;
@@ -30,17 +36,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
   const bodyLimitBytes = Number(env.LEDGER_BODY_LIMIT_BYTES ?? 65_536);
   if (!Number.isInteger(bodyLimitBytes) || bodyLimitBytes < 1024) problems.push('LEDGER_BODY_LIMIT_BYTES must be an integer >= 1024');
+  const rateLimitPerMinute = Number(env.LEDGER_RATE_LIMIT_PER_MINUTE ?? 1200);
+  if (!Number.isInteger(rateLimitPerMinute) || rateLimitPerMinute < 1) problems.push('LEDGER_RATE_LIMIT_PER_MINUTE must be a positive integer');
+  let tokenSigningKey: Buffer | undefined;
+  if (env.LEDGER_TOKEN_SIGNING_KEY !== undefined) {
+    tokenSigningKey = Buffer.from(env.LEDGER_TOKEN_SIGNING_KEY, 'base64');
+    if (tokenSigningKey.length < 32) problems.push('LEDGER_TOKEN_SIGNING_KEY must be at least 32 bytes, base64-encoded');
+  }
   let personHashKey: Buffer | undefined;
   if (env.LEDGER_PERSON_HASH_KEY !== undefined) {
     personHashKey = Buffer.from(env.LEDGER_PERSON_HASH_KEY, 'base64');
     if (personHashKey.length < 32) problems.push('LEDGER_PERSON_HASH_KEY must be at least 32 bytes, base64-encoded');
   }
   if (problems.length > 0) throw new ConfigError(`invalid configuration:\n- ${problems.join('\n- ')}`);
+  const signing = tokenSigningKey ? { key: tokenSigningKey, created: false } : loadOrCreateKeyFile(dataDir, 'token-signing.key');
   return {
     port,
     dataDir,
     eventStoreConnectionString: esdb,
     personHashKey: personHashKey ?? loadOrCreateKey(dataDir, 'person-hash.key'),
+    tokenSigningKey: signing.key,
+    tokenSigningKeyCreated: signing.created,
+    rateLimitPerMinute,
     logLevel,
     bodyLimitBytes,
   };
@@ -48,14 +65,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
 
 /** A 32-byte key kept in the data dir (mode 0600), created on first start. */
 export function loadOrCreateKey(dataDir: string, name: string): Buffer {
+  return loadOrCreateKeyFile(dataDir, name).key;
+}
+
+export function loadOrCreateKeyFile(dataDir: string, name: string): { key: Buffer; created: boolean } {
   const file = join(dataDir, name);
   if (existsSync(file)) {
     const key = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
     if (key.length < 32) throw new ConfigError(`${file} does not hold a 32-byte base64 key`);
-    return key;
+    return { key, created: false };
   }
   mkdirSync(dataDir, { recursive: true });
   const key = randomBytes(32);
   writeFileSync(file, key.toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
-  return key;
+  return { key, created: true };
 }

@@ -3,6 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
 import { MemberRoster } from '../read-models/member-roster.js';
+import { Public } from '../auth/access.decorators.js';
 
 /** Liveness, the log's head and how far the read models are behind it. Needs no sign-in. */
 @ApiTags('health')
@@ -16,6 +17,7 @@ export class HealthHttp {
   ) {}
 
   @Get()
+  @Public()
   @HealthCheck()
   @ApiOperation({ summary: 'Liveness and projection lag (in log positions)' })
   check() {

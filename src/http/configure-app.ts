@@ -1,5 +1,6 @@
 import { type INestApplication, type ValidationError, ValidationPipe } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { type LedgerConfig } from '../config/ledger-config.js';
 import { DomainError } from '../shared/domain-error.js';
@@ -23,6 +24,8 @@ function fieldProblems(errors: readonly ValidationError[], prefix = ''): Array<{
 export function configureApp(app: INestApplication, config: LedgerConfig, logger: Logger): void {
   const http = app.getHttpAdapter().getInstance();
   http.disable('x-powered-by');
+  // Security headers; CORS stays closed (no cross-origin browser access unless configured).
+  app.use(helmet());
   app.use(requestLogging(logger));
   app.use(jsonBodies(config.bodyLimitBytes));
   app.useGlobalPipes(
@@ -46,6 +49,8 @@ export function configureApp(app: INestApplication, config: LedgerConfig, logger
           'Every change is a fact; nothing is overwritten. Errors: { statusCode, code, message, details? }.',
       )
       .setVersion('0.1.0')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A token from `npx ledger token --role …`' })
+      .addSecurityRequirements('bearer')
       .build(),
   );
   SwaggerModule.setup('docs', app, document);

@@ -14,6 +14,9 @@ export interface ErrorBody {
 
 const STATUS_BY_CODE: Record<string, number> = {
   VALIDATION_FAILED: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  TOO_MANY_REQUESTS: 429,
   NOT_FOUND: 404,
   REVISION_MISMATCH: 412,
   PAYLOAD_TOO_LARGE: 413,

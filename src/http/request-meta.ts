@@ -1,14 +1,18 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import { type RequestWithContext } from './logging.js';
+import type { AuthenticatedRequest } from '../auth/auth.guard.js';
+import type { Caller } from '../auth/principal.js';
 
-/** Who is asking and under which correlation id. */
-export interface RequestMeta {
-  readonly actor: string;
-  readonly correlationId: string;
-}
+export type RequestMeta = Caller;
 
-/** Until sign-in exists every request acts as `anonymous`; the actor then comes from the token. */
-export const Meta = createParamDecorator((_: unknown, ctx: ExecutionContext): RequestMeta => {
-  const req = ctx.switchToHttp().getRequest<RequestWithContext & { actor?: string }>();
-  return { actor: req.actor ?? 'anonymous', correlationId: req.correlationId ?? 'none' };
+/** The signed-in caller of a guarded route (the guard has put the principal on the request). */
+export const Meta = createParamDecorator((_: unknown, ctx: ExecutionContext): Caller => {
+  const req = ctx.switchToHttp().getRequest<AuthenticatedRequest>();
+  if (!req.principal) throw new Error('Meta used on a route without sign-in');
+  return {
+    principal: req.principal,
+    actor: req.principal.sub,
+    correlationId: req.correlationId ?? 'none',
+    method: req.method,
+    path: req.originalUrl.split('?')[0],
+  };
 });

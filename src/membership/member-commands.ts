@@ -1,10 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type CommandAnswer, CommandExecutor, type CommandMeta } from '../command-handling/command-executor.js';
+import type { EnterpriseState } from '../enterprises/enterprise.state.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
+import { Scopes } from '../auth/scopes.js';
 import { lockKeys } from '../shared/keyed-mutex.js';
 import type { LedgerEvent } from '../shared/ledger-event.js';
 import { memberStream } from './member.events.js';
-import { asHistory, memberEnterprises } from './member.reader.js';
+import { asHistory, memberEnterprises, parkOn } from './member.reader.js';
 import type { MemberDecisionContext } from './member.rules.js';
 import type { MemberHistory } from './member.timeline.js';
 
@@ -16,10 +18,11 @@ import type { MemberHistory } from './member.timeline.js';
 export class MemberCommands {
   constructor(
     private readonly executor: CommandExecutor,
+    private readonly scopes: Scopes,
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
-  run<I extends { memberId: string }>(
+  run<I extends { memberId: string; effectiveDate: string }>(
     name: string,
     input: I,
     meta: CommandMeta,
@@ -36,8 +39,13 @@ export class MemberCommands {
       decide: async (events, ctx) => {
         const history = asHistory(input.memberId, events);
         const enterprises = await memberEnterprises(this.store, history, ...targets);
+        // The member's park on the fact's date, and the destination of a transfer, must be in scope.
+        const parks = [parkOn(history, input.effectiveDate), ...targets.map((id) => enterpriseParkOf(enterprises.get(id)))];
+        await this.scopes.assertWrite(meta, await this.scopes.placesOfParks(parks.filter((p): p is string => !!p)), `member ${input.memberId}`);
         return { events: decide(input, history, { ...ctx, enterprises }) };
       },
     });
   }
 }
+
+const enterpriseParkOf = (e: EnterpriseState | undefined): string | undefined => (e?.status === 'registered' ? e.parkId : undefined);

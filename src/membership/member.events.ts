@@ -48,6 +48,13 @@ export type MemberCategoryChanged = LedgerEvent<
 export type MemberLeft = LedgerEvent<'MemberLeft', { memberId: string; reason: LeaveReason; effectiveDate: string }>;
 
 export type MemberFactEvent = MemberJoined | MemberTransferred | MemberCategoryChanged | MemberLeft;
-export type MemberEvent = MemberFactEvent | EntryVoided;
+
+/**
+ * The member's personal data was erased (their data key destroyed): not a fact of the timeline,
+ * it changes no standing and no figure; every name of the member reads as erased from then on.
+ */
+export type MemberPersonalDataErased = LedgerEvent<'MemberPersonalDataErased', { memberId: string; reason: string }>;
+
+export type MemberEvent = MemberFactEvent | EntryVoided | MemberPersonalDataErased;
 
 export const memberStream = (memberId: string): string => `member-${memberId}`;

@@ -10,6 +10,15 @@ export interface MemberHistory {
   readonly facts: readonly MemberFact[];
   /** Revision of the stream's last event, or undefined when nothing is recorded. */
   readonly revision?: number;
+  /** Set once the member's personal data was erased; kept whatever `knownAt` a reader asks for. */
+  readonly erased?: ErasureMark;
+}
+
+/** Who erased the member's personal data, when and why. */
+export interface ErasureMark {
+  readonly reason: string;
+  readonly actor: string;
+  readonly recordedAt: string;
 }
 
 export const emptyHistory = (memberId: string): MemberHistory => ({ memberId, facts: [] });
@@ -22,6 +31,10 @@ export function evolveHistory(history: MemberHistory, event: Stored<MemberEvent>
       revision: event.revision,
       facts: history.facts.map((f) => (f.id === event.data.voidedEventId ? { ...f, voided: mark } : f)),
     };
+  }
+  if (event.type === 'MemberPersonalDataErased') {
+    const erased: ErasureMark = { reason: event.data.reason, actor: event.metadata.actor, recordedAt: event.metadata.recordedAt };
+    return { ...history, revision: event.revision, erased: history.erased ?? erased };
   }
   return { ...history, revision: event.revision, facts: [...history.facts, event as MemberFact] };
 }

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { ChangeCategoryHandler } from './change-category/change-category.handler.js';
 import { ChangeCategoryHttp } from './change-category/change-category.http.js';
+import { ErasePersonalDataHandler } from './erase-personal-data/erase-personal-data.handler.js';
+import { ErasePersonalDataHttp } from './erase-personal-data/erase-personal-data.http.js';
 import { GetMemberHandler } from './get-member/get-member.query.js';
 import { MemberReadHttp } from './get-member/get-member.http.js';
 import { JoinMemberHandler } from './join/join.handler.js';
@@ -16,7 +18,7 @@ import { VoidMemberEntryHandler } from './void-entry/void-entry.handler.js';
 import { VoidEntryHttp } from './void-entry/void-entry.http.js';
 
 @Module({
-  controllers: [JoinHttp, TransferHttp, ChangeCategoryHttp, LeaveHttp, VoidEntryHttp, MemberReadHttp],
+  controllers: [JoinHttp, TransferHttp, ChangeCategoryHttp, LeaveHttp, VoidEntryHttp, ErasePersonalDataHttp, MemberReadHttp],
   providers: [
     PersonClaims,
     MemberCommands,
@@ -25,6 +27,7 @@ import { VoidEntryHttp } from './void-entry/void-entry.http.js';
     ChangeCategoryHandler,
     LeaveMembershipHandler,
     VoidMemberEntryHandler,
+    ErasePersonalDataHandler,
     GetMemberHandler,
     GetMemberHistoryHandler,
   ],

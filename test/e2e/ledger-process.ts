@@ -1,6 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import type { Principal } from '../../src/auth/principal.js';
+import { Tokens } from '../../src/auth/tokens.js';
 
 const MAIN = join(process.cwd(), 'dist', 'src', 'main.js');
 
@@ -34,11 +36,21 @@ export interface LedgerProcess {
 
 const running = new Set<LedgerProcess>();
 
-/** Starts the service on a free port over `dataDir` and waits until GET /health answers. */
+/** The signing key every test process gets, so the tests can sign their own tokens. */
+export const TEST_SIGNING_KEY = Buffer.alloc(32, 7).toString('base64');
+const testTokens = new Tokens(Buffer.from(TEST_SIGNING_KEY, 'base64'));
+export const tokenFor = (principal: Principal = { sub: 'e2e-admin', role: 'provincial-admin' }) => testTokens.issue(principal, '1h');
+
+/**
+ * Starts the service on a free port over `dataDir` and waits until GET /health answers.
+ * `LEDGER_TOKEN_SIGNING_KEY: ''` in `env` starts it without a configured key (first-start path).
+ */
 export async function startProcess(dataDir: string, env: Record<string, string> = {}): Promise<LedgerProcess> {
   const port = await freePort();
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, LEDGER_TOKEN_SIGNING_KEY: TEST_SIGNING_KEY, ...env, PORT: String(port), LEDGER_DATA_DIR: dataDir, LOG_LEVEL: env.LOG_LEVEL ?? 'info' };
+  if (childEnv.LEDGER_TOKEN_SIGNING_KEY === '') delete childEnv.LEDGER_TOKEN_SIGNING_KEY;
   const child = spawn(process.execPath, [MAIN], {
-    env: { ...process.env, ...env, PORT: String(port), LEDGER_DATA_DIR: dataDir, LOG_LEVEL: env.LOG_LEVEL ?? 'info' },
+    env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -109,11 +121,11 @@ export interface Answer {
   readonly body: any;
 }
 
-/** One HTTP call to the process, JSON in and out. */
+/** One HTTP call to the process, JSON in and out, signed in as a provincial admin unless `headers` say otherwise. */
 export async function call(proc: LedgerProcess, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
   const res = await fetch(`${proc.baseUrl}${path}`, {
     method,
-    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+    headers: { authorization: `Bearer ${tokenFor()}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await res.text();

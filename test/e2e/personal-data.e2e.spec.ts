@@ -87,5 +87,10 @@ describe('personal data at rest and in the output', () => {
       secrets.flatMap((id) => [id.toUpperCase(), id.toLowerCase()]).filter((id) => text.includes(id)).map((id) => ({ where, id })),
     );
     expect(found).toEqual([]);
+    // Names are sealed with each member's key: the name is in the responses, never in a file or a log line.
+    expect(bodies.join('\n')).toContain('赵六');
+    const nameBytes = Buffer.from('赵六', 'utf8').toString('latin1');
+    const names = haystacks.slice(0, files.length + 1).filter(({ text }) => text.includes(nameBytes) || text.includes('赵六'));
+    expect(names.map((h) => h.where)).toEqual([]);
   }, PROCESS_TEST_MS);
 });

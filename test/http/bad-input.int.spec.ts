@@ -94,7 +94,7 @@ describe('bad input over HTTP', () => {
   afterAll(() => ledger.close());
 
   async function send(bad: Pick<BadRequest, 'method' | 'path' | 'body' | 'contentType'>): Promise<request.Response> {
-    const req = request(ledger.http)[bad.method ?? 'post'](bad.path);
+    const req = request(ledger.http)[bad.method ?? 'post'](bad.path).set('Authorization', `Bearer ${ledger.token()}`);
     if (bad.contentType) req.set('Content-Type', bad.contentType);
     return bad.body === undefined ? req : req.send(bad.body as object);
   }

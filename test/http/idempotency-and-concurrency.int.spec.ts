@@ -117,7 +117,8 @@ describe('idempotency and concurrency over HTTP', () => {
       expectAnswer(await api.join('m-race', residentId(6), 'e1', '2016-01-01'));
       const responses = await Promise.all(
         Array.from({ length: 50 }, (_, i) =>
-          request(ledger.http)
+          ledger
+            .as()
             .post('/members/m-race/transfer')
             .send({ toEnterpriseId: i % 2 === 0 ? 'e2' : 'e3', effectiveDate: '2016-06-01', expectedRevision: 0 }),
         ),
@@ -139,7 +140,8 @@ describe('idempotency and concurrency over HTTP', () => {
       const memberIds = Array.from({ length: 50 }, (_, i) => `m-dup-${i}`);
       const responses = await Promise.all(
         memberIds.map((memberId, i) =>
-          request(ledger.http)
+          ledger
+            .as()
             .post('/members')
             .send({ memberId, personId: id, name: '王五', category: 'migrant', enterpriseId: i % 2 === 0 ? 'e1' : 'e2', effectiveDate: '2016-01-01' }),
         ),
@@ -154,7 +156,7 @@ describe('idempotency and concurrency over HTTP', () => {
         expectRefusal(r, 409, 'PERSON_ALREADY_MEMBER');
         expect(r.body.details).toEqual({ memberId: winner, parkId: winnerPark });
       }
-      const reads = await Promise.all(memberIds.map((m) => request(ledger.http).get(`/members/${m}`)));
+      const reads = await Promise.all(memberIds.map((m) => ledger.as().get(`/members/${m}`)));
       expect(memberIds.filter((_, i) => reads[i].status === 200)).toEqual([winner]);
       expect(reads.filter((r) => r.status === 404)).toHaveLength(49);
     });
@@ -164,8 +166,8 @@ describe('idempotency and concurrency over HTTP', () => {
       const responses = await Promise.all(
         Array.from({ length: 20 }, (_, i) =>
           i % 2 === 0
-            ? request(ledger.http).post('/members/m-busy/transfer').send({ toEnterpriseId: ['e2', 'e3'][i % 4 === 0 ? 0 : 1], effectiveDate: '2016-06-01' })
-            : request(ledger.http).post('/members/m-busy/category').send({ category: 'regular', effectiveDate: '2016-07-01' }),
+            ? ledger.as().post('/members/m-busy/transfer').send({ toEnterpriseId: ['e2', 'e3'][i % 4 === 0 ? 0 : 1], effectiveDate: '2016-06-01' })
+            : ledger.as().post('/members/m-busy/category').send({ category: 'regular', effectiveDate: '2016-07-01' }),
         ),
       );
       expect(responses.every((r) => r.status === 201 || r.status === 409)).toBe(true);

@@ -1,4 +1,5 @@
 import request from 'supertest';
+import type { Principal } from '../../src/auth/principal.js';
 import { type LedgerApp } from '../support/ledger-app.js';
 
 /** The four keys of every command answer (contract section 7). */
@@ -31,16 +32,20 @@ export function expectRefusal(res: request.Response, status: number, code: strin
 export class LedgerClient {
   readonly seen: string[] = [];
 
-  constructor(private readonly ledger: LedgerApp) {}
+  /** Signed in as `principal`; a provincial admin unless told otherwise. */
+  constructor(
+    private readonly ledger: LedgerApp,
+    private readonly principal?: Principal,
+  ) {}
 
   async post(path: string, body?: object): Promise<request.Response> {
-    const res = await request(this.ledger.http).post(path).send(body);
+    const res = await this.ledger.as(this.principal).post(path).send(body);
     this.seen.push(res.text);
     return res;
   }
 
   async get(path: string): Promise<request.Response> {
-    const res = await request(this.ledger.http).get(path);
+    const res = await this.ledger.as(this.principal).get(path);
     this.seen.push(res.text);
     return res;
   }

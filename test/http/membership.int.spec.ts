@@ -196,18 +196,18 @@ describe('membership over HTTP', () => {
       expect(history.body.memberId).toBe('m-void');
       const [join, transfer, entryVoided] = history.body.entries;
       expect(history.body.entries).toHaveLength(3);
-      expect(join).toMatchObject({ type: 'MemberJoined', effectiveDate: '2016-01-01', actor: 'anonymous' });
+      expect(join).toMatchObject({ type: 'MemberJoined', effectiveDate: '2016-01-01', actor: 'test-admin' });
       expect(join.voided).toBeUndefined();
       expect(transfer).toMatchObject({
         eventId: moved.body.eventId,
         type: 'MemberTransferred',
         effectiveDate: '2016-05-01',
         recordedAt: moved.body.recordedAt,
-        actor: 'anonymous',
+        actor: 'test-admin',
         voided: {
           voidEventId: voided.body.eventId,
           reason: 'recorded for the wrong member',
-          actor: 'anonymous',
+          actor: 'test-admin',
           recordedAt: voided.body.recordedAt,
         },
       });
@@ -217,7 +217,7 @@ describe('membership over HTTP', () => {
         type: 'EntryVoided',
         effectiveDate: null,
         recordedAt: voided.body.recordedAt,
-        actor: 'anonymous',
+        actor: 'test-admin',
         data: { voidedEventId: moved.body.eventId, reason: 'recorded for the wrong member' },
       });
     });

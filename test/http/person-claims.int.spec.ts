@@ -41,7 +41,7 @@ describe('a join that died between its person claim and its member event', () =>
     expect(second.body.details).toEqual({ memberId: 'm-orphan', parkId: 'p1' });
     const finished = await store.readStream('member-m-orphan');
     expect(finished.map((e) => e.id)).toEqual([event.id]);
-    expect((await request(ledger.http).get('/members/m-orphan?asOf=2016-06-30')).body).toMatchObject({ status: 'active', enterpriseId: 'e1' });
+    expect((await ledger.as().get('/members/m-orphan?asOf=2016-06-30')).body).toMatchObject({ status: 'active', enterpriseId: 'e1' });
   });
 
   it('given a claim whose member stream moved on without it, when the person joins elsewhere, then the dead claim is ignored', async () => {

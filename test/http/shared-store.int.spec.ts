@@ -31,7 +31,7 @@ describe('two ledger instances sharing one event store', () => {
     const memberIds = Array.from({ length: 40 }, (_, i) => `m-shared-${i}`);
     const responses = await Promise.all(
       memberIds.map((memberId, i) =>
-        request((i % 2 === 0 ? a : b).http)
+        (i % 2 === 0 ? a : b).as()
           .post('/members')
           .send({ memberId, personId, name: '赵六', category: 'migrant', enterpriseId: i % 3 === 0 ? 'e1' : 'e2', effectiveDate: '2016-01-01' }),
       ),
@@ -42,7 +42,7 @@ describe('two ledger instances sharing one event store', () => {
       expectRefusal(r, 409, 'PERSON_ALREADY_MEMBER');
       expect(r.body.details.memberId).toBe(winners[0]);
     }
-    const reads = await Promise.all(memberIds.map((m) => request(b.http).get(`/members/${m}`)));
+    const reads = await Promise.all(memberIds.map((m) => b.as().get(`/members/${m}`)));
     expect(memberIds.filter((_, i) => reads[i].status === 200)).toEqual(winners);
   });
 
@@ -50,7 +50,7 @@ describe('two ledger instances sharing one event store', () => {
     expectAnswer(await new LedgerClient(a).join('m-shared-race', residentId(12, '19850505'), 'e1', '2016-01-01'));
     const responses = await Promise.all(
       Array.from({ length: 30 }, (_, i) =>
-        request((i % 2 === 0 ? a : b).http)
+        (i % 2 === 0 ? a : b).as()
           .post('/members/m-shared-race/transfer')
           .send({ toEnterpriseId: 'e2', effectiveDate: '2016-06-01', expectedRevision: 0 }),
       ),

@@ -4,11 +4,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import request from 'supertest';
+import type { Principal } from '../../src/auth/principal.js';
+import { Tokens } from '../../src/auth/tokens.js';
 import { AppModule } from '../../src/app.module.js';
 import { type LedgerConfig, loadConfig } from '../../src/config/ledger-config.js';
 import { configureApp } from '../../src/http/configure-app.js';
 import { createLogger } from '../../src/http/logging.js';
 import { type Clock } from '../../src/shared/clock.js';
+
+export const ADMIN: Principal = { sub: 'test-admin', role: 'provincial-admin' };
 
 /** A clock the test moves by hand. */
 export class TestClock implements Clock {
@@ -29,6 +34,10 @@ export interface LedgerApp {
   readonly http: ReturnType<INestApplication['getHttpServer']>;
   readonly dataDir: string;
   readonly clock: TestClock;
+  /** A bearer token for the principal (provincial admin by default). */
+  readonly token: (principal?: Principal) => string;
+  /** Requests signed in as the principal (provincial admin by default). */
+  readonly as: (principal?: Principal) => { get: (path: string) => request.Test; post: (path: string) => request.Test };
   /** Every log line the app wrote, as text. */
   readonly logs: () => string;
   /** Closes the app; the data dir stays for a restart. */
@@ -61,9 +70,21 @@ export async function startLedger(options: { dataDir?: string; clock?: TestClock
   const stop = async () => {
     await app.close();
   };
+  const tokens = new Tokens(config.tokenSigningKey);
+  const token = (principal: Principal = ADMIN) => tokens.issue(principal, '1h');
+  const http = app.getHttpServer();
+  const as = (principal: Principal = ADMIN) => {
+    const bearer = `Bearer ${token(principal)}`;
+    return {
+      get: (path: string) => request(http).get(path).set('Authorization', bearer),
+      post: (path: string) => request(http).post(path).set('Authorization', bearer),
+    };
+  };
   return {
     app,
-    http: app.getHttpServer(),
+    http,
+    token,
+    as,
     dataDir,
     clock,
     logs: () => logged,

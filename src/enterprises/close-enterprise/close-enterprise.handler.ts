@@ -5,6 +5,7 @@ import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port
 import { readMember } from '../../membership/member.reader.js';
 import { replay, timelineOf } from '../../membership/member.timeline.js';
 import { MemberRoster } from '../../read-models/member-roster.js';
+import { Scopes } from '../../auth/scopes.js';
 import { lockKeys } from '../../shared/keyed-mutex.js';
 import { type Stored } from '../../shared/ledger-event.js';
 import { type EnterpriseEvent, enterpriseStream } from '../enterprise.events.js';
@@ -21,6 +22,7 @@ export class CloseEnterprise extends Command<CommandAnswer> {
 export class CloseEnterpriseHandler implements ICommandHandler<CloseEnterprise> {
   constructor(
     private readonly executor: CommandExecutor,
+    private readonly scopes: Scopes,
     private readonly roster: MemberRoster,
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
@@ -32,14 +34,12 @@ export class CloseEnterpriseHandler implements ICommandHandler<CloseEnterprise> 
       body: input,
       meta,
       locks: lockKeys(['enterprise', input.enterpriseId]),
-      decide: async (events, ctx) => ({
-        events: decideCloseEnterprise(
-          input,
-          foldEnterprise(events as Array<Stored<EnterpriseEvent>>),
-          await this.placementsAt(input.enterpriseId),
-          ctx,
-        ),
-      }),
+      decide: async (events, ctx) => {
+        const enterprise = foldEnterprise(events as Array<Stored<EnterpriseEvent>>);
+        if (enterprise.status === 'registered')
+          await this.scopes.assertWrite(meta, [await this.scopes.placeOfPark(enterprise.parkId)], `enterprise ${input.enterpriseId}`);
+        return { events: decideCloseEnterprise(input, enterprise, await this.placementsAt(input.enterpriseId), ctx) };
+      },
     });
   }
 

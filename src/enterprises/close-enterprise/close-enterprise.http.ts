@@ -7,6 +7,7 @@ import { LedgerIdParam } from '../../http/params.js';
 import { Meta, type RequestMeta } from '../../http/request-meta.js';
 import { IsLedgerDate } from '../../http/validators.js';
 import { CloseEnterprise } from './close-enterprise.handler.js';
+import { Writes } from '../../auth/access.decorators.js';
 
 export class CloseEnterpriseBody extends CommandFields {
   @ApiProperty({ example: '2019-12-31' }) @IsLedgerDate() effectiveDate!: string;
@@ -17,6 +18,7 @@ export class CloseEnterpriseBody extends CommandFields {
 export class CloseEnterpriseHttp {
   constructor(private readonly commands: CommandBus) {}
 
+  @Writes()
   @Post(':enterpriseId/close')
   @ApiOperation({ summary: 'Record that the enterprise closed; refused while members are active there on or after the date' })
   @ApiCommand(['ENTERPRISE_NOT_OPEN', 'ENTERPRISE_HAS_ACTIVE_MEMBERS', 'TIMELINE_CONFLICT'])

@@ -7,6 +7,7 @@ import { LedgerIdParam } from '../../http/params.js';
 import { Meta, type RequestMeta } from '../../http/request-meta.js';
 import { IsLedgerDate } from '../../http/validators.js';
 import { EstablishEnterpriseUnion } from './establish-enterprise-union.handler.js';
+import { Writes } from '../../auth/access.decorators.js';
 
 export class EstablishEnterpriseUnionBody extends CommandFields {
   @ApiProperty({ example: '2016-05-01' }) @IsLedgerDate() effectiveDate!: string;
@@ -17,6 +18,7 @@ export class EstablishEnterpriseUnionBody extends CommandFields {
 export class EstablishEnterpriseUnionHttp {
   constructor(private readonly commands: CommandBus) {}
 
+  @Writes()
   @Post(':enterpriseId/union')
   @ApiOperation({ summary: "Record the founding of the enterprise's union" })
   @ApiCommand(['ENTERPRISE_NOT_OPEN', 'UNION_ALREADY_ESTABLISHED'])

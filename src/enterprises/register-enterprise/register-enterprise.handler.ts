@@ -3,6 +3,7 @@ import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { type CommandAnswer, CommandExecutor, type CommandMeta } from '../../command-handling/command-executor.js';
 import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port.js';
 import { readPark } from '../../parks/park.reader.js';
+import { Scopes } from '../../auth/scopes.js';
 import { lockKeys } from '../../shared/keyed-mutex.js';
 import { type Stored } from '../../shared/ledger-event.js';
 import { type EnterpriseEvent, enterpriseStream } from '../enterprise.events.js';
@@ -19,6 +20,7 @@ export class RegisterEnterprise extends Command<CommandAnswer> {
 export class RegisterEnterpriseHandler implements ICommandHandler<RegisterEnterprise> {
   constructor(
     private readonly executor: CommandExecutor,
+    private readonly scopes: Scopes,
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
@@ -29,14 +31,12 @@ export class RegisterEnterpriseHandler implements ICommandHandler<RegisterEnterp
       body: input,
       meta,
       locks: lockKeys(['enterprise', input.enterpriseId], ['park', input.parkId]),
-      decide: async (events, ctx) => ({
-        events: decideRegisterEnterprise(
-          input,
-          foldEnterprise(events as Array<Stored<EnterpriseEvent>>),
-          await readPark(this.store, input.parkId),
-          ctx,
-        ),
-      }),
+      decide: async (events, ctx) => {
+        const park = await readPark(this.store, input.parkId);
+        if (park.status === 'registered')
+          await this.scopes.assertWrite(meta, [{ parkId: park.parkId, cityId: park.cityId }], `park ${input.parkId}`);
+        return { events: decideRegisterEnterprise(input, foldEnterprise(events as Array<Stored<EnterpriseEvent>>), park, ctx) };
+      },
     });
   }
 }

@@ -8,6 +8,7 @@ import { Meta, type RequestMeta } from '../../http/request-meta.js';
 import { IsLedgerDate, IsLedgerId, IsPlainText } from '../../http/validators.js';
 import { type Ownership, OWNERSHIPS } from '../enterprise.events.js';
 import { RegisterEnterprise } from './register-enterprise.handler.js';
+import { Writes } from '../../auth/access.decorators.js';
 
 export class RegisterEnterpriseBody extends CommandFields {
   @ApiProperty({ example: 'e-1001' }) @IsLedgerId() enterpriseId!: string;
@@ -22,6 +23,7 @@ export class RegisterEnterpriseBody extends CommandFields {
 export class RegisterEnterpriseHttp {
   constructor(private readonly commands: CommandBus) {}
 
+  @Writes()
   @Post()
   @ApiOperation({ summary: 'Register an enterprise in a park (stream enterprise-<enterpriseId>)' })
   @ApiCommand(['ENTERPRISE_ALREADY_REGISTERED', 'PARK_NOT_REGISTERED'])

@@ -1,5 +1,6 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { type CommandAnswer, CommandExecutor, type CommandMeta } from '../../command-handling/command-executor.js';
+import { Scopes } from '../../auth/scopes.js';
 import { lockKeys } from '../../shared/keyed-mutex.js';
 import { type Stored } from '../../shared/ledger-event.js';
 import { type EnterpriseEvent, enterpriseStream } from '../enterprise.events.js';
@@ -14,7 +15,10 @@ export class ReportHeadcount extends Command<CommandAnswer> {
 
 @CommandHandler(ReportHeadcount)
 export class ReportHeadcountHandler implements ICommandHandler<ReportHeadcount> {
-  constructor(private readonly executor: CommandExecutor) {}
+  constructor(
+    private readonly executor: CommandExecutor,
+    private readonly scopes: Scopes,
+  ) {}
 
   execute({ input, meta }: ReportHeadcount): Promise<CommandAnswer> {
     return this.executor.execute({
@@ -23,9 +27,12 @@ export class ReportHeadcountHandler implements ICommandHandler<ReportHeadcount> 
       body: input,
       meta,
       locks: lockKeys(['enterprise', input.enterpriseId]),
-      decide: (events, ctx) => ({
-        events: decideReportHeadcount(input, foldEnterprise(events as Array<Stored<EnterpriseEvent>>), ctx),
-      }),
+      decide: async (events, ctx) => {
+        const enterprise = foldEnterprise(events as Array<Stored<EnterpriseEvent>>);
+        if (enterprise.status === 'registered')
+          await this.scopes.assertWrite(meta, [await this.scopes.placeOfPark(enterprise.parkId)], `enterprise ${input.enterpriseId}`);
+        return { events: decideReportHeadcount(input, enterprise, ctx) };
+      },
     });
   }
 }

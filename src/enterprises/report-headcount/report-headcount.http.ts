@@ -9,6 +9,7 @@ import { Meta, type RequestMeta } from '../../http/request-meta.js';
 import { IsLedgerDate } from '../../http/validators.js';
 import { MAX_EMPLOYEES } from './report-headcount.decide.js';
 import { ReportHeadcount } from './report-headcount.handler.js';
+import { Writes } from '../../auth/access.decorators.js';
 
 export class ReportHeadcountBody extends CommandFields {
   @ApiProperty({ example: 420, minimum: 0, maximum: MAX_EMPLOYEES }) @IsInt() @Min(0) @Max(MAX_EMPLOYEES) employees!: number;
@@ -20,6 +21,7 @@ export class ReportHeadcountBody extends CommandFields {
 export class ReportHeadcountHttp {
   constructor(private readonly commands: CommandBus) {}
 
+  @Writes()
   @Post(':enterpriseId/headcount')
   @ApiOperation({ summary: "Report the enterprise's number of employees as of a date (the latest report counts)" })
   @ApiCommand(['ENTERPRISE_NOT_OPEN'])

@@ -6,12 +6,14 @@ import { answer, ApiCommand, commandParts, VoidEntryBody } from '../../http/comm
 import { EventIdParam, LedgerIdParam } from '../../http/params.js';
 import { Meta, type RequestMeta } from '../../http/request-meta.js';
 import { VoidEnterpriseEntry } from './void-enterprise-entry.handler.js';
+import { Writes } from '../../auth/access.decorators.js';
 
 @ApiTags('enterprises')
 @Controller('enterprises')
 export class VoidEnterpriseEntryHttp {
   constructor(private readonly commands: CommandBus) {}
 
+  @Writes()
   @Post(':enterpriseId/entries/:eventId/void')
   @ApiOperation({ summary: 'Void a headcount report or union founding recorded in error (it stays in the history, marked)' })
   @ApiCommand(['ALREADY_VOIDED'])

@@ -9,6 +9,7 @@ import { Meta, type RequestMeta } from '../../http/request-meta.js';
 import { IsLedgerDate } from '../../http/validators.js';
 import { CATEGORIES, type Category } from '../member.events.js';
 import { ChangeCategory } from './change-category.handler.js';
+import { Writes } from '../../auth/access.decorators.js';
 
 export class ChangeCategoryBody extends CommandFields {
   @ApiProperty({ enum: CATEGORIES }) @IsIn(CATEGORIES) category!: Category;
@@ -20,6 +21,7 @@ export class ChangeCategoryBody extends CommandFields {
 export class ChangeCategoryHttp {
   constructor(private readonly commands: CommandBus) {}
 
+  @Writes()
   @Post(':memberId/category')
   @ApiOperation({ summary: "Change the member's category (regular, migrant, dispatched)" })
   @ApiCommand(['MEMBER_NOT_ACTIVE', 'SAME_CATEGORY', 'TIMELINE_CONFLICT'])

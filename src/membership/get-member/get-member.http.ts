@@ -5,12 +5,14 @@ import { IsOptional, IsString } from 'class-validator';
 import type { Response } from 'express';
 import { ErrorBodyDto } from '../../http/command-http.js';
 import { LedgerIdParam } from '../../http/params.js';
+import { Meta, type RequestMeta } from '../../http/request-meta.js';
 import { IsLedgerDate } from '../../http/validators.js';
 import { CLOCK, type Clock } from '../../shared/clock.js';
 import { parseInstant, shanghaiDate } from '../../shared/dates.js';
 import { validationFailed } from '../../shared/domain-error.js';
 import { GetMemberHistory } from '../member-history/member-history.query.js';
 import { GetMember } from './get-member.query.js';
+import { Reads } from '../../auth/access.decorators.js';
 
 export class MemberQueryParams {
   @ApiPropertyOptional({ example: '2016-06-30', description: 'End of this day; default today (Asia/Shanghai)' })
@@ -40,24 +42,31 @@ export class MemberReadHttp {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
+  @Reads()
   @Get(':memberId')
   @ApiOperation({ summary: "The member's state at the end of asOf, as known at knownAt" })
   @ApiOkResponse({ description: 'status active | left | not-joined, placement, category, revision (also the ETag)' })
   @ApiBadRequestResponse({ type: ErrorBodyDto })
   @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'No such member (as known at knownAt)' })
-  async get(@Param('memberId', LedgerIdParam) memberId: string, @Query() q: MemberQueryParams, @Res({ passthrough: true }) res: Response) {
+  async get(
+    @Param('memberId', LedgerIdParam) memberId: string,
+    @Query() q: MemberQueryParams,
+    @Meta() caller: RequestMeta,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     const view = await this.queries.execute(
-      new GetMember(memberId, q.asOf ?? shanghaiDate(this.clock.now()), knownAtParam(q.knownAt)),
+      new GetMember(memberId, q.asOf ?? shanghaiDate(this.clock.now()), knownAtParam(q.knownAt), caller),
     );
     res.setHeader('ETag', `"${view.revision}"`);
     return view;
   }
 
+  @Reads()
   @Get(':memberId/history')
   @ApiOperation({ summary: 'Every fact recorded about the member, in recording order, with void marks' })
   @ApiOkResponse({ description: 'entries: eventId, type, effectiveDate, recordedAt, actor, data, voided?' })
   @ApiNotFoundResponse({ type: ErrorBodyDto })
-  history(@Param('memberId', LedgerIdParam) memberId: string) {
-    return this.queries.execute(new GetMemberHistory(memberId));
+  history(@Param('memberId', LedgerIdParam) memberId: string, @Meta() caller: RequestMeta) {
+    return this.queries.execute(new GetMemberHistory(memberId, caller));
   }
 }

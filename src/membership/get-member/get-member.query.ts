@@ -1,9 +1,12 @@
 import { Inject } from '@nestjs/common';
 import { type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port.js';
+import { ERASED_NAME } from '../../personal-data/encrypted-member-names.js';
 import { MEMBER_NAMES, type MemberNames } from '../../personal-data/member-names.js';
+import { Scopes } from '../../auth/scopes.js';
+import type { Caller } from '../../auth/principal.js';
 import { notFound } from '../../shared/domain-error.js';
-import { readMember } from '../member.reader.js';
+import { parksOf, readMember } from '../member.reader.js';
 import { historyKnownAt, standingAsOf } from '../member.timeline.js';
 
 export interface MemberView {
@@ -26,7 +29,8 @@ export class GetMember extends Query<MemberView> {
   constructor(
     readonly memberId: string,
     readonly asOf: string,
-    readonly knownAt?: string,
+    readonly knownAt: string | undefined,
+    readonly caller: Caller,
   ) {
     super();
   }
@@ -37,14 +41,18 @@ export class GetMemberHandler implements IQueryHandler<GetMember> {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(MEMBER_NAMES) private readonly names: MemberNames,
+    private readonly scopes: Scopes,
   ) {}
 
-  async execute({ memberId, asOf, knownAt }: GetMember): Promise<MemberView> {
+  async execute({ memberId, asOf, knownAt, caller }: GetMember): Promise<MemberView> {
     const full = await readMember(this.store, memberId);
+    this.scopes.assertRead(caller, await this.scopes.placesOfParks(parksOf(full)), `member ${memberId}`, 'Member', memberId);
     const history = historyKnownAt(full, knownAt);
     const firstJoin = history.facts.find((f) => f.type === 'MemberJoined');
     if (!firstJoin || firstJoin.type !== 'MemberJoined') throw notFound('Member', memberId);
     const standing = standingAsOf(history, asOf);
+    // The erasure mark wins over the seam (behind the destroyed key): it also hides names stored before encryption.
+    const name = (sealed: string) => (full.erased ? Promise.resolve(ERASED_NAME) : this.names.reveal(memberId, sealed));
     const base = {
       memberId,
       asOf,
@@ -56,9 +64,10 @@ export class GetMemberHandler implements IQueryHandler<GetMember> {
       return {
         ...base,
         status: 'active',
-        name: await this.names.reveal(memberId, standing.name),
+        name: await name(standing.name),
         category: standing.category,
-        enterpriseId: standing.placement.enterpriseId,
+        // A clerk of an earlier park sees where the member went, not the other park's enterprise.
+        enterpriseId: (await this.scopes.covers(caller, standing.placement.parkId)) ? standing.placement.enterpriseId : null,
         parkId: standing.placement.parkId,
         memberSince: standing.since,
         leftOn: null,
@@ -66,7 +75,7 @@ export class GetMemberHandler implements IQueryHandler<GetMember> {
     return {
       ...base,
       status: standing.status === 'left' ? 'left' : 'not-joined',
-      name: await this.names.reveal(memberId, firstJoin.data.name),
+      name: await name(firstJoin.data.name),
       category: null,
       enterpriseId: null,
       parkId: null,

@@ -4,6 +4,7 @@ import { type CommandAnswer, CommandExecutor, type CommandMeta } from '../../com
 import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port.js';
 import { MEMBER_NAMES, type MemberNames } from '../../personal-data/member-names.js';
 import { PERSON_IDENTITY, PersonIdentity } from '../../personal-data/person-identity.js';
+import { Scopes } from '../../auth/scopes.js';
 import { lockKeys } from '../../shared/keyed-mutex.js';
 import { type Category, memberStream } from '../member.events.js';
 import { asHistory, memberEnterprises } from '../member.reader.js';
@@ -31,6 +32,7 @@ export class JoinMemberHandler implements ICommandHandler<JoinMember> {
   constructor(
     private readonly executor: CommandExecutor,
     private readonly claims: PersonClaims,
+    private readonly scopes: Scopes,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(PERSON_IDENTITY) private readonly identity: PersonIdentity,
     @Inject(MEMBER_NAMES) private readonly names: MemberNames,
@@ -43,13 +45,17 @@ export class JoinMemberHandler implements ICommandHandler<JoinMember> {
     return this.executor.execute({
       name: 'join',
       stream: memberStream(input.memberId),
-      body: { ...rest, person: person.hash },
+      // The fingerprint holds the person and the name only as keyed digests, never in clear.
+      body: { ...rest, name: await this.names.digest(input.memberId, input.name), person: person.hash },
       meta,
       locks: lockKeys(['member', input.memberId], ['person', person.hash], ['enterprise', input.enterpriseId]),
       decide: async (events, ctx) => {
         const history = asHistory(input.memberId, events);
         const persons = await this.claims.load(person.hash, input.memberId);
         const enterprises = await memberEnterprises(this.store, history, input.enterpriseId);
+        const target = enterprises.get(input.enterpriseId);
+        if (target?.status === 'registered')
+          await this.scopes.assertWrite(meta, [await this.scopes.placeOfPark(target.parkId)], `enterprise ${input.enterpriseId}`);
         const joined = decideJoin({ ...rest, person, name }, history, {
           ...ctx,
           enterprises,

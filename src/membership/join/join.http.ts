@@ -8,6 +8,7 @@ import { Meta, type RequestMeta } from '../../http/request-meta.js';
 import { IsLedgerDate, IsLedgerId, IsPlainText, IsResidentId } from '../../http/validators.js';
 import { CATEGORIES, type Category } from '../member.events.js';
 import { JoinMember } from './join.handler.js';
+import { Writes } from '../../auth/access.decorators.js';
 
 export class JoinBody extends CommandFields {
   @ApiProperty({ example: 'm-000123' }) @IsLedgerId() memberId!: string;
@@ -25,6 +26,7 @@ export class JoinBody extends CommandFields {
 export class JoinHttp {
   constructor(private readonly commands: CommandBus) {}
 
+  @Writes()
   @Post()
   @ApiOperation({
     summary: 'A worker joins (or rejoins on the same memberId after leaving)',

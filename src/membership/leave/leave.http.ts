@@ -9,6 +9,7 @@ import { Meta, type RequestMeta } from '../../http/request-meta.js';
 import { IsLedgerDate } from '../../http/validators.js';
 import { LEAVE_REASONS, type LeaveReason } from '../member.events.js';
 import { LeaveMembership } from './leave.handler.js';
+import { Writes } from '../../auth/access.decorators.js';
 
 export class LeaveBody extends CommandFields {
   @ApiProperty({ enum: LEAVE_REASONS }) @IsIn(LEAVE_REASONS) reason!: LeaveReason;
@@ -20,6 +21,7 @@ export class LeaveBody extends CommandFields {
 export class LeaveHttp {
   constructor(private readonly commands: CommandBus) {}
 
+  @Writes()
   @Post(':memberId/leave')
   @ApiOperation({ summary: 'The member leaves; not counted as of the leaving date' })
   @ApiCommand(['MEMBER_NOT_ACTIVE', 'TIMELINE_CONFLICT'])

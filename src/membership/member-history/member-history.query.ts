@@ -1,22 +1,27 @@
 import { Inject } from '@nestjs/common';
 import { type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '../../event-store/event-store.port.js';
+import { ERASED_NAME } from '../../personal-data/encrypted-member-names.js';
 import { MEMBER_NAMES, type MemberNames } from '../../personal-data/member-names.js';
+import { Scopes } from '../../auth/scopes.js';
+import type { Caller } from '../../auth/principal.js';
 import { notFound } from '../../shared/domain-error.js';
 import { type Stored, type VoidMark } from '../../shared/ledger-event.js';
 import { type MemberEvent, memberStream } from '../member.events.js';
-import { asHistory } from '../member.reader.js';
+import { asHistory, parksOf, parksOfFact } from '../member.reader.js';
 
 export interface HistoryEntry {
   readonly eventId: string;
   readonly type: string;
-  /** null for a void, which takes effect when it is recorded. */
+  /** null for a void or an erasure, which take effect when they are recorded. */
   readonly effectiveDate: string | null;
   readonly recordedAt: string;
-  readonly actor: string;
-  readonly correlationId: string;
+  readonly actor: string | null;
+  readonly correlationId: string | null;
   readonly data: Record<string, unknown>;
   readonly voided?: VoidMark;
+  /** True when the fact happened at a park outside the caller's scope. */
+  readonly redacted?: true;
 }
 
 export interface MemberHistoryView {
@@ -25,7 +30,10 @@ export interface MemberHistoryView {
 }
 
 export class GetMemberHistory extends Query<MemberHistoryView> {
-  constructor(readonly memberId: string) {
+  constructor(
+    readonly memberId: string,
+    readonly caller: Caller,
+  ) {
     super();
   }
 }
@@ -36,32 +44,63 @@ export class GetMemberHistoryHandler implements IQueryHandler<GetMemberHistory> 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(MEMBER_NAMES) private readonly names: MemberNames,
+    private readonly scopes: Scopes,
   ) {}
 
-  async execute({ memberId }: GetMemberHistory): Promise<MemberHistoryView> {
+  async execute({ memberId, caller }: GetMemberHistory): Promise<MemberHistoryView> {
     const events = (await this.store.readStream(memberStream(memberId))) as Array<Stored<MemberEvent>>;
     if (events.length === 0) throw notFound('Member', memberId);
-    const marks = new Map(asHistory(memberId, events).facts.map((f) => [f.id, f.voided]));
+    const history = asHistory(memberId, events);
+    this.scopes.assertRead(caller, await this.scopes.placesOfParks(parksOf(history)), `member ${memberId}`, 'Member', memberId);
+    const marks = new Map(history.facts.map((f) => [f.id, f.voided]));
+    const erased = history.erased !== undefined;
     const entries: HistoryEntry[] = [];
     for (const e of events) {
       const voided = marks.get(e.id);
+      const parks = e.type === 'EntryVoided' ? parksOfFact(history, e.data.voidedEventId) : parksOfFact(history, e.id);
+      if (!(await this.inScope(caller, parks))) {
+        entries.push(outsideScope(e, parks));
+        continue;
+      }
       entries.push({
         eventId: e.id,
         type: e.type,
-        effectiveDate: e.type === 'EntryVoided' ? null : e.data.effectiveDate,
+        effectiveDate: e.type === 'EntryVoided' || e.type === 'MemberPersonalDataErased' ? null : e.data.effectiveDate,
         recordedAt: e.metadata.recordedAt,
         actor: e.metadata.actor,
         correlationId: e.metadata.correlationId,
-        data: await this.shown(memberId, e),
+        data: await this.shown(memberId, e, erased),
         ...(voided ? { voided } : {}),
       });
     }
     return { memberId, entries };
   }
 
-  private async shown(memberId: string, e: Stored<MemberEvent>): Promise<Record<string, unknown>> {
+  /** Facts at parks outside a clerk's or officer's scope show only that they happened. */
+  private async inScope(caller: Caller, parks: readonly string[]): Promise<boolean> {
+    if (parks.length === 0) return true;
+    for (const park of parks) if (await this.scopes.covers(caller, park)) return true;
+    return false;
+  }
+
+  /** Once erased (the history's mark), every name reads `[erased]`, whatever the key table says. */
+  private async shown(memberId: string, e: Stored<MemberEvent>, erased: boolean): Promise<Record<string, unknown>> {
     if (e.type !== 'MemberJoined') return { ...(e as RecordedEvent<string, Record<string, unknown>>).data };
     const { person, name, ...rest } = e.data;
-    return { ...rest, person: { masked: person.masked }, name: await this.names.reveal(memberId, name) };
+    return { ...rest, person: { masked: person.masked }, name: erased ? ERASED_NAME : await this.names.reveal(memberId, name) };
   }
+}
+
+/** The membership stays continuous for another park's clerk; that park's internals do not show. */
+function outsideScope(e: Stored<MemberEvent>, parks: readonly string[]): HistoryEntry {
+  return {
+    eventId: e.id,
+    type: e.type,
+    effectiveDate: e.type === 'EntryVoided' || e.type === 'MemberPersonalDataErased' ? null : e.data.effectiveDate,
+    recordedAt: e.metadata.recordedAt,
+    actor: null,
+    correlationId: null,
+    data: { parkIds: [...parks] },
+    redacted: true,
+  };
 }

@@ -7,6 +7,7 @@ import { LedgerIdParam } from '../../http/params.js';
 import { Meta, type RequestMeta } from '../../http/request-meta.js';
 import { IsLedgerDate, IsLedgerId } from '../../http/validators.js';
 import { TransferMember } from './transfer.handler.js';
+import { Writes } from '../../auth/access.decorators.js';
 
 export class TransferBody extends CommandFields {
   @ApiProperty({ example: 'e-2040' }) @IsLedgerId() toEnterpriseId!: string;
@@ -18,6 +19,7 @@ export class TransferBody extends CommandFields {
 export class TransferHttp {
   constructor(private readonly commands: CommandBus) {}
 
+  @Writes()
   @Post(':memberId/transfer')
   @ApiOperation({ summary: 'The member moves to another enterprise (any park); membership continues' })
   @ApiCommand(['MEMBER_NOT_ACTIVE', 'SAME_ENTERPRISE', 'ENTERPRISE_NOT_OPEN', 'TIMELINE_CONFLICT'])

@@ -2,10 +2,11 @@ import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { type CommandAnswer, CommandExecutor, type CommandMeta } from '../../command-handling/command-executor.js';
 import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port.js';
+import { Scopes } from '../../auth/scopes.js';
 import { notFound } from '../../shared/domain-error.js';
 import { type LockKind, lockKeys } from '../../shared/keyed-mutex.js';
 import { memberStream } from '../member.events.js';
-import { asHistory, enterprisesOf, memberEnterprises, readMember } from '../member.reader.js';
+import { asHistory, enterprisesOf, memberEnterprises, parksOfFact, readMember } from '../member.reader.js';
 import { PersonClaims } from '../person-claims.js';
 import { decideVoidMemberEntry, type VoidMemberEntryInput } from './void-entry.decide.js';
 
@@ -24,6 +25,7 @@ export class VoidMemberEntryHandler implements ICommandHandler<VoidMemberEntry> 
   constructor(
     private readonly executor: CommandExecutor,
     private readonly claims: PersonClaims,
+    private readonly scopes: Scopes,
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
@@ -42,6 +44,7 @@ export class VoidMemberEntryHandler implements ICommandHandler<VoidMemberEntry> 
       locks: lockKeys(['member', input.memberId], ['person', personHash], ...enterpriseLocks),
       decide: async (events, ctx) => {
         const history = asHistory(input.memberId, events);
+        await this.scopes.assertWrite(meta, await this.scopes.placesOfParks(parksOfFact(history, input.eventId)), `member ${input.memberId}`);
         const persons = await this.claims.load(personHash, input.memberId);
         const enterprises = await memberEnterprises(this.store, history);
         const voided = decideVoidMemberEntry(input, history, { ...ctx, enterprises, otherMemberships: persons.others });

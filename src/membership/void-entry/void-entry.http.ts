@@ -6,12 +6,14 @@ import { answer, ApiCommand, commandParts, VoidEntryBody } from '../../http/comm
 import { EventIdParam, LedgerIdParam } from '../../http/params.js';
 import { Meta, type RequestMeta } from '../../http/request-meta.js';
 import { VoidMemberEntry } from './void-entry.handler.js';
+import { Writes } from '../../auth/access.decorators.js';
 
 @ApiTags('members')
 @Controller('members')
 export class VoidEntryHttp {
   constructor(private readonly commands: CommandBus) {}
 
+  @Writes()
   @Post(':memberId/entries/:eventId/void')
   @ApiOperation({
     summary: "Void one of the member's facts recorded in error",

@@ -1,5 +1,6 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { type CommandAnswer, CommandExecutor, type CommandMeta } from '../../command-handling/command-executor.js';
+import { Scopes } from '../../auth/scopes.js';
 import { lockKeys } from '../../shared/keyed-mutex.js';
 import { type Stored } from '../../shared/ledger-event.js';
 import { type ParkEvent, parkStream } from '../park.events.js';
@@ -14,7 +15,10 @@ export class EstablishParkUnion extends Command<CommandAnswer> {
 
 @CommandHandler(EstablishParkUnion)
 export class EstablishParkUnionHandler implements ICommandHandler<EstablishParkUnion> {
-  constructor(private readonly executor: CommandExecutor) {}
+  constructor(
+    private readonly executor: CommandExecutor,
+    private readonly scopes: Scopes,
+  ) {}
 
   execute({ input, meta }: EstablishParkUnion): Promise<CommandAnswer> {
     return this.executor.execute({
@@ -23,9 +27,12 @@ export class EstablishParkUnionHandler implements ICommandHandler<EstablishParkU
       body: input,
       meta,
       locks: lockKeys(['park', input.parkId]),
-      decide: (events, ctx) => ({
-        events: decideEstablishParkUnion(input, foldPark(events as Array<Stored<ParkEvent>>), ctx),
-      }),
+      decide: async (events, ctx) => {
+        const park = foldPark(events as Array<Stored<ParkEvent>>);
+        if (park.status === 'registered')
+          await this.scopes.assertWrite(meta, [{ parkId: park.parkId, cityId: park.cityId }], `park ${input.parkId}`);
+        return { events: decideEstablishParkUnion(input, park, ctx) };
+      },
     });
   }
 }

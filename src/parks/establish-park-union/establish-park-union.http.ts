@@ -7,6 +7,7 @@ import { LedgerIdParam } from '../../http/params.js';
 import { Meta, type RequestMeta } from '../../http/request-meta.js';
 import { IsLedgerDate } from '../../http/validators.js';
 import { EstablishParkUnion } from './establish-park-union.handler.js';
+import { Writes } from '../../auth/access.decorators.js';
 
 export class EstablishParkUnionBody extends CommandFields {
   @ApiProperty({ example: '2015-06-01' }) @IsLedgerDate() effectiveDate!: string;
@@ -17,6 +18,7 @@ export class EstablishParkUnionBody extends CommandFields {
 export class EstablishParkUnionHttp {
   constructor(private readonly commands: CommandBus) {}
 
+  @Writes()
   @Post(':parkId/union')
   @ApiOperation({ summary: "Record the founding of the park's union" })
   @ApiCommand(['PARK_NOT_REGISTERED', 'UNION_ALREADY_ESTABLISHED'])

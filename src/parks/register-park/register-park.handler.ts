@@ -1,5 +1,6 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { type CommandAnswer, CommandExecutor, type CommandMeta } from '../../command-handling/command-executor.js';
+import { Scopes } from '../../auth/scopes.js';
 import { lockKeys } from '../../shared/keyed-mutex.js';
 import { type Stored } from '../../shared/ledger-event.js';
 import { type ParkEvent, parkStream } from '../park.events.js';
@@ -14,9 +15,13 @@ export class RegisterPark extends Command<CommandAnswer> {
 
 @CommandHandler(RegisterPark)
 export class RegisterParkHandler implements ICommandHandler<RegisterPark> {
-  constructor(private readonly executor: CommandExecutor) {}
+  constructor(
+    private readonly executor: CommandExecutor,
+    private readonly scopes: Scopes,
+  ) {}
 
   execute({ input, meta }: RegisterPark): Promise<CommandAnswer> {
+    this.scopes.assertWriteCity(meta, input.cityId, `city ${input.cityId}`);
     return this.executor.execute({
       name: 'registerPark',
       stream: parkStream(input.parkId),

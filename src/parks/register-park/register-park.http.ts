@@ -8,6 +8,7 @@ import { Meta, type RequestMeta } from '../../http/request-meta.js';
 import { IsLedgerDate, IsLedgerId, IsPlainText } from '../../http/validators.js';
 import { PARK_LEVELS, type ParkLevel } from '../park.events.js';
 import { RegisterPark } from './register-park.handler.js';
+import { Writes } from '../../auth/access.decorators.js';
 
 export class RegisterParkBody extends CommandFields {
   @ApiProperty({ example: 'nc-hitech' }) @IsLedgerId() parkId!: string;
@@ -22,6 +23,7 @@ export class RegisterParkBody extends CommandFields {
 export class RegisterParkHttp {
   constructor(private readonly commands: CommandBus) {}
 
+  @Writes()
   @Post()
   @ApiOperation({ summary: 'Register an industrial park (stream park-<parkId>)' })
   @ApiCommand(['PARK_ALREADY_REGISTERED'])

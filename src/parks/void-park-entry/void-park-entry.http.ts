@@ -6,12 +6,14 @@ import { answer, ApiCommand, commandParts, VoidEntryBody } from '../../http/comm
 import { EventIdParam, LedgerIdParam } from '../../http/params.js';
 import { Meta, type RequestMeta } from '../../http/request-meta.js';
 import { VoidParkEntry } from './void-park-entry.handler.js';
+import { Writes } from '../../auth/access.decorators.js';
 
 @ApiTags('parks')
 @Controller('parks')
 export class VoidParkEntryHttp {
   constructor(private readonly commands: CommandBus) {}
 
+  @Writes()
   @Post(':parkId/entries/:eventId/void')
   @ApiOperation({ summary: 'Void a park union founding recorded in error (it stays in the history, marked)' })
   @ApiCommand(['ALREADY_VOIDED'])

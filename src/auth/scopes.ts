@@ -1,0 +1,87 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { readEnterprise } from '../enterprises/enterprise.reader.js';
+import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
+import { readPark } from '../parks/park.reader.js';
+import { DomainError } from '../shared/domain-error.js';
+import { AccessDenials } from './access-denials.js';
+import { type Caller, covers, coversCity, mayWrite, type Place } from './principal.js';
+
+/**
+ * Checks each record a command or query touches against the caller's scope. Writing outside it
+ * is 403; reading outside it is 404, so a clerk cannot learn what other parks hold.
+ */
+@Injectable()
+export class Scopes {
+  /** A park's city never changes: remembered once read. */
+  private readonly cityOfPark = new Map<string, string>();
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly denials: AccessDenials,
+  ) {}
+
+  async placeOfPark(parkId: string): Promise<Place | undefined> {
+    let cityId = this.cityOfPark.get(parkId);
+    if (cityId === undefined) {
+      const park = await readPark(this.store, parkId);
+      if (park.status !== 'registered') return undefined;
+      cityId = park.cityId;
+      this.cityOfPark.set(parkId, cityId);
+    }
+    return { parkId, cityId };
+  }
+
+  async placeOfEnterprise(enterpriseId: string): Promise<Place | undefined> {
+    const enterprise = await readEnterprise(this.store, enterpriseId);
+    return enterprise.status === 'registered' ? this.placeOfPark(enterprise.parkId) : undefined;
+  }
+
+  /** Refuses (403) unless the caller may write at every known place; unknown places fall through to 404. */
+  async assertWrite(meta: Caller, places: ReadonlyArray<Place | undefined>, target: string): Promise<void> {
+    const outside = places.find((p): p is Place => p !== undefined && !mayWrite(meta.principal, p));
+    if (!outside) return;
+    this.deny(meta, target, `outside the caller's scope (park ${outside.parkId}, city ${outside.cityId})`);
+    throw new DomainError('FORBIDDEN', `${target} is outside your scope`);
+  }
+
+  /** Registering a park is a city-wide act: provincial admins, or the officer of that city. */
+  assertWriteCity(meta: Caller, cityId: string, target: string): void {
+    if (coversCity(meta.principal, cityId)) return;
+    this.deny(meta, target, `outside the caller's scope (city ${cityId})`);
+    throw new DomainError('FORBIDDEN', `${target} is outside your scope`);
+  }
+
+  /** Refuses as 404 unless the caller's scope covers at least one of the places. */
+  assertRead(meta: Caller, places: readonly Place[], target: string, what: string, id: string): void {
+    if (places.length === 0 || places.some((p) => covers(meta.principal, p))) return;
+    this.deny(meta, target, 'read outside the caller\'s scope');
+    throw new DomainError('NOT_FOUND', `${what} ${id} does not exist`, { [`${what.toLowerCase()}Id`]: id });
+  }
+
+  /** Whether the caller's scope covers the park (an unknown park is covered by nobody but the province). */
+  async covers(meta: Caller, parkId: string): Promise<boolean> {
+    const place = await this.placeOfPark(parkId);
+    return place ? covers(meta.principal, place) : meta.principal.role === 'provincial-admin' || meta.principal.role === 'auditor';
+  }
+
+  async placesOfParks(parkIds: Iterable<string>): Promise<Place[]> {
+    const places: Place[] = [];
+    for (const id of new Set(parkIds)) {
+      const place = await this.placeOfPark(id);
+      if (place) places.push(place);
+    }
+    return places;
+  }
+
+  private deny(meta: Caller, target: string, reason: string): void {
+    this.denials.record({
+      actor: meta.principal.sub,
+      role: meta.principal.role,
+      method: meta.method,
+      path: meta.path,
+      target,
+      reason,
+      correlationId: meta.correlationId,
+    });
+  }
+}

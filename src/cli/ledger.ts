@@ -1,0 +1,36 @@
+import { TokenError } from '../auth/tokens.js';
+import { ConfigError } from '../config/ledger-config.js';
+import { TOKEN_USAGE, tokenCommand } from './token.command.js';
+
+const USAGE = `usage: ledger <command> [options]
+
+commands:
+  ${TOKEN_USAGE.split('\n')[0]}
+  help`;
+
+/** The command line: `npx ledger <command>`. Bad input exits 2 with a message, never a stack. */
+function main(argv: readonly string[]): number {
+  const [command, ...args] = argv;
+  try {
+    switch (command) {
+      case 'token':
+        return tokenCommand(args);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        process.stdout.write(`${USAGE}\n`);
+        return command === undefined ? 2 : 0;
+      default:
+        process.stderr.write(`ledger: unknown command "${command}"\n${USAGE}\n`);
+        return 2;
+    }
+  } catch (error) {
+    const known = error instanceof TokenError || error instanceof ConfigError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    if (!known) throw error;
+    process.stderr.write(`ledger ${command}: ${(error as Error).message}\n`);
+    return 2;
+  }
+}
+
+process.exitCode = main(process.argv.slice(2));

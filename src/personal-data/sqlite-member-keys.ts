@@ -1,0 +1,72 @@
+import Database from 'better-sqlite3';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { type Clock, systemClock } from '../shared/clock.js';
+import { DATA_KEY_BYTES, MemberKeyErasedError, type MemberKeys } from './member-keys.port.js';
+
+interface KeyRow {
+  readonly data_key: Buffer | null;
+  readonly erased_at: string | null;
+}
+
+/**
+ * Member data keys in their own SQLite file (`<LEDGER_DATA_DIR>/member-keys.sqlite`), whichever
+ * event store runs. Commits are durable (synchronous=FULL): a name must never reach the log under
+ * a key that a crash could lose. Erasing overwrites the key in place: `secure_delete` zeroes the
+ * freed cell, and a TRUNCATE checkpoint moves the page into the main file and empties the WAL, so
+ * the key's bytes are left in neither file.
+ */
+export class SqliteMemberKeys implements MemberKeys {
+  private readonly db: Database.Database;
+  private readonly selectKey: Database.Statement<[string], KeyRow>;
+  private readonly insertKey: Database.Statement<[string, Buffer]>;
+  private readonly eraseKey: Database.Statement<[string, string]>;
+
+  constructor(file: string, private readonly clock: Clock = systemClock) {
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('secure_delete = ON');
+    this.db.exec(`CREATE TABLE IF NOT EXISTS member_keys (
+      member_id TEXT PRIMARY KEY,
+      data_key  BLOB,
+      erased_at TEXT
+    ) WITHOUT ROWID`);
+    this.selectKey = this.db.prepare('SELECT data_key, erased_at FROM member_keys WHERE member_id = ?');
+    this.insertKey = this.db.prepare('INSERT INTO member_keys (member_id, data_key, erased_at) VALUES (?, ?, NULL) ON CONFLICT (member_id) DO NOTHING');
+    this.eraseKey = this.db.prepare(
+      `INSERT INTO member_keys (member_id, data_key, erased_at) VALUES (?, NULL, ?)
+       ON CONFLICT (member_id) DO UPDATE SET data_key = NULL, erased_at = COALESCE(member_keys.erased_at, excluded.erased_at)`,
+    );
+  }
+
+  async getOrCreate(memberId: string): Promise<Buffer> {
+    // better-sqlite3 is synchronous: nothing runs between the read, the insert and the read back.
+    let row = this.selectKey.get(memberId);
+    if (!row) {
+      this.insertKey.run(memberId, randomBytes(DATA_KEY_BYTES));
+      row = this.selectKey.get(memberId)!;
+    }
+    if (row.erased_at !== null || row.data_key === null) throw new MemberKeyErasedError(memberId);
+    return row.data_key;
+  }
+
+  async get(memberId: string): Promise<Buffer | 'erased' | undefined> {
+    const row = this.selectKey.get(memberId);
+    if (!row) return undefined;
+    return row.erased_at !== null || row.data_key === null ? 'erased' : row.data_key;
+  }
+
+  async erase(memberId: string): Promise<void> {
+    this.eraseKey.run(memberId, this.clock.now().toISOString());
+    const [result] = this.db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
+    // A reader holding the WAL open would leave the old page in it: fail loudly, the erase is retried.
+    if (result?.busy) throw new Error('member key store: the WAL could not be checkpointed after an erase');
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
