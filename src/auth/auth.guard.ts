@@ -1,19 +1,18 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import type { Response } from 'express';
 import type { Logger } from 'pino';
-import { LOGGER, type RequestWithContext } from '../http/logging.js';
+import { LOGGER } from '../http/logging.js';
+import type { AuthenticatedRequest } from './authenticated-request.js';
 import { DomainError } from '../shared/domain-error.js';
 import { ROUTE_ACCESS, type RouteAccess } from './access.decorators.js';
 import { AccessDenials } from './access-denials.js';
+import { RateLimiter } from './rate-limit.guard.js';
 import type { Principal } from './principal.js';
 import { TokenError, TOKENS, type Tokens } from './tokens.js';
 
-export interface AuthenticatedRequest extends RequestWithContext {
-  principal?: Principal;
-  actor?: string;
-}
-
-const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/;
+// The scheme name is case-insensitive (RFC 7235); the token is a compact JWS.
+const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/i;
 
 /**
  * Every route needs a signed-in user unless marked @Public(); a route with no access mark at all
@@ -25,6 +24,7 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     @Inject(TOKENS) private readonly tokens: Tokens,
     private readonly denials: AccessDenials,
+    private readonly limiter: RateLimiter,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -37,11 +37,13 @@ export class AuthGuard implements CanActivate {
       throw new DomainError('FORBIDDEN', 'this route is closed');
     }
     const match = BEARER.exec(req.header('authorization') ?? '');
-    if (!match) throw new DomainError('UNAUTHORIZED', 'sign in: send Authorization: Bearer <token>');
     let principal: Principal;
     try {
+      if (!match) throw new TokenError('sign in: send Authorization: Bearer <token>');
       principal = this.tokens.verify(match[1]);
     } catch (error) {
+      // Failed sign-ins count against the address, so guessing tokens is throttled too.
+      this.limiter.hit(`address:${req.ip}`, ctx.switchToHttp().getResponse<Response>());
       throw new DomainError('UNAUTHORIZED', error instanceof TokenError ? error.message : 'the token is not valid');
     }
     req.principal = principal;

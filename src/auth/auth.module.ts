@@ -6,7 +6,7 @@ import { AccessDenialsHttp } from './access-denials.http.js';
 import { AuthGuard } from './auth.guard.js';
 import { Scopes } from './scopes.js';
 import { TOKENS, Tokens } from './tokens.js';
-import { RATE_LIMIT_PER_MINUTE, RateLimitGuard } from './rate-limit.guard.js';
+import { RATE_LIMIT_PER_MINUTE, RateLimiter, RateLimitGuard } from './rate-limit.guard.js';
 
 /** Sign-in on every route, then a rate limit per user; scope checks are the handlers' (via Scopes). */
 @Global()
@@ -21,6 +21,7 @@ export class AuthModule {
         { provide: RATE_LIMIT_PER_MINUTE, useValue: config.rateLimitPerMinute },
         AccessDenials,
         Scopes,
+        RateLimiter,
         // Guards run in this order: who is it, then how often.
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_GUARD, useClass: RateLimitGuard },

@@ -69,6 +69,7 @@ export class CommandExecutor {
         const earlier = meta.commandId === undefined ? [] : events.filter((e) => e.metadata.commandId === meta.commandId);
         if (earlier.length > 0) {
           if (earlier[0].metadata.commandFingerprint !== fingerprint) throw commandIdReused(meta.commandId!);
+          await this.authorizeReplay(spec, events);
           return answerOf(earlier, true);
         }
         const revision = revisionOf(events);
@@ -108,6 +109,19 @@ export class CommandExecutor {
       }
     } finally {
       release();
+    }
+  }
+
+  /**
+   * A repeated command is answered only to a caller who may send it now: the decision (which
+   * holds the scope check) runs again, nothing is appended, and only a refusal of access counts;
+   * the rules may well refuse a repeat (the member has moved on), which is what replay is for.
+   */
+  private async authorizeReplay(spec: CommandSpec, events: RecordedEvent[]): Promise<void> {
+    try {
+      await spec.decide(events, { today: shanghaiDate(this.clock.now()) });
+    } catch (error) {
+      if (!(error instanceof DomainError) || error.code === 'FORBIDDEN') throw error;
     }
   }
 

@@ -24,8 +24,9 @@ function fieldProblems(errors: readonly ValidationError[], prefix = ''): Array<{
 export function configureApp(app: INestApplication, config: LedgerConfig, logger: Logger): void {
   const http = app.getHttpAdapter().getInstance();
   http.disable('x-powered-by');
-  // Security headers; CORS stays closed (no cross-origin browser access unless configured).
-  app.use(helmet());
+  // Security headers; CORS stays closed. No upgrade-insecure-requests: served over plain HTTP
+  // (localhost, behind a TLS proxy), it would send the docs page's scripts to an HTTPS port.
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   app.use(requestLogging(logger));
   app.use(jsonBodies(config.bodyLimitBytes));
   app.useGlobalPipes(

@@ -1,5 +1,5 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import type { AuthenticatedRequest } from '../auth/auth.guard.js';
+import type { AuthenticatedRequest } from '../auth/authenticated-request.js';
 import type { Caller } from '../auth/principal.js';
 
 export type RequestMeta = Caller;

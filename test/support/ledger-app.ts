@@ -54,7 +54,8 @@ export interface LedgerApp {
 export async function startLedger(options: { dataDir?: string; clock?: TestClock; env?: Record<string, string> } = {}): Promise<LedgerApp> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'ledger-test-'));
   const clock = options.clock ?? new TestClock();
-  const config: LedgerConfig = loadConfig({ LEDGER_DATA_DIR: dataDir, ...options.env });
+  // The test clock stands still, so one minute's rate-limit window would span a whole suite: lifted unless a test sets it.
+  const config: LedgerConfig = loadConfig({ LEDGER_DATA_DIR: dataDir, LEDGER_RATE_LIMIT_PER_MINUTE: '1000000', ...options.env });
   let logged = '';
   const sink = new Writable({
     write(chunk, _enc, done) {
