@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { CommandExecutor } from './command-handling/command-executor.js';
 import { type LedgerConfig } from './config/ledger-config.js';
 import { SqliteEventStore } from './event-store/embedded/sqlite-event-store.js';
-import { EventStoreDbEventStore } from './event-store/eventstoredb/eventstoredb-event-store.js';
+import { EventStoreDbEventStore, EventStoreDbMemberKeys } from './event-store/eventstoredb/eventstoredb-event-store.js';
 import { EVENT_STORE, type EventStore } from './event-store/event-store.port.js';
 import { LOGGER } from './http/logging.js';
 import { EncryptedMemberNames } from './personal-data/encrypted-member-names.js';
@@ -30,6 +30,13 @@ export function createEventStore(config: LedgerConfig, clock: Clock): EventStore
   return config.eventStoreConnectionString !== undefined
     ? new EventStoreDbEventStore(config.eventStoreConnectionString, clock)
     : new SqliteEventStore(join(config.dataDir, 'events.sqlite'), clock);
+}
+
+/** Member data keys live with the event store: a key table beside the embedded log, key streams on EventStoreDB. */
+export function createMemberKeys(config: LedgerConfig, clock: Clock): MemberKeys {
+  return config.eventStoreConnectionString !== undefined
+    ? new EventStoreDbMemberKeys(config.eventStoreConnectionString)
+    : new SqliteMemberKeys(join(config.dataDir, 'member-keys.sqlite'), clock);
 }
 
 /** On shutdown: stop following the log first, then close the store, the read-model file and the key file. */
@@ -64,7 +71,7 @@ export class InfrastructureModule {
         { provide: READ_MODEL_DB, useFactory: () => openReadModelDb(join(config.dataDir, 'read-models.sqlite')) },
         { provide: PERSON_IDENTITY, useValue: new PersonIdentity(config.personHashKey) },
         // Member data keys live in their own file whichever store runs (no EventStoreDB key stream yet: README).
-        { provide: MEMBER_KEYS, useFactory: () => new SqliteMemberKeys(join(config.dataDir, 'member-keys.sqlite'), clock) },
+        { provide: MEMBER_KEYS, useFactory: () => createMemberKeys(config, clock) },
         { provide: MEMBER_NAMES, useFactory: (keys: MemberKeys) => new EncryptedMemberNames(keys), inject: [MEMBER_KEYS] },
         CommandExecutor,
         MemberRoster,

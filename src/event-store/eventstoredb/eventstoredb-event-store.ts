@@ -1,14 +1,16 @@
-import { BACKWARDS, END, EventStoreDBClient, FORWARDS, jsonEvent, NO_STREAM, START, streamNameFilter, StreamNotFoundError, WrongExpectedVersionError, type AppendExpectedRevision, type CurrentRevision, type JSONType, type Position, type RecordedEvent as EsdbRecordedEvent, type ResolvedEvent, type StreamingRead } from '@eventstore/db-client';
-import { createHash, randomUUID } from 'node:crypto';
+import { ANY, BACKWARDS, END, EventStoreDBClient, FORWARDS, jsonEvent, NO_STREAM, START, StreamDeletedError, streamNameFilter, StreamNotFoundError, WrongExpectedVersionError, type AppendExpectedRevision, type CurrentRevision, type JSONType, type Position, type RecordedEvent as EsdbRecordedEvent, type ResolvedEvent, type StreamingRead } from '@eventstore/db-client';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { DATA_KEY_BYTES, MemberKeyErasedError, type MemberKeys } from '../../personal-data/member-keys.port.js';
 import { type Clock, monotonicIso, systemClock } from '../../shared/clock.js';
 import { type AppendOptions, type AppendResult, type CommandClaim, type EventHandler, type EventMetadata, type EventStore, type ExpectedRevision, type NewEvent, type ReadAllOptions, type RecordedEvent, type SubscribeOptions, type Subscription, WrongExpectedRevisionError } from '../event-store.port.js';
 
 /**
- * Ledger streams: not ESDB's own (`$`-prefixed) and not this adapter's command-claim streams, so
- * readAll, headPosition and subscriptions see what the other adapters show. Also sent to the
- * server as the subscription filter (.NET regex syntax is a superset of this one).
+ * Ledger streams: not ESDB's own (`$`-prefixed), not this adapter's command-claim streams and
+ * not the member data-key streams, so readAll, headPosition and subscriptions see what the other
+ * adapters show (and no key ever reaches a projection). Also sent to the server as the
+ * subscription filter (.NET regex syntax is a superset of this one).
  */
-const LEDGER_STREAM = /^(?!\$)(?!command-[0-9a-f]{64}$)/;
+const LEDGER_STREAM = /^(?!\$)(?!command-[0-9a-f]{64}$)(?!datakey-)/;
 const READ_PAGE = 512;
 
 function isLedgerStream(stream: string): boolean {
@@ -235,3 +237,60 @@ export class EventStoreDbEventStore implements EventStore {
     await this.client.dispose();
   }
 }
+
+/**
+ * Member data keys on EventStoreDB: one `datakey-<memberId>` stream each, holding the key.
+ * Erasing tombstones the stream (a hard delete: it can never be written again, and its events
+ * leave the database files at the next scavenge, which operators should run after erasures).
+ * Kept in this file because it is the only one that may import the client.
+ */
+export class EventStoreDbMemberKeys implements MemberKeys {
+  private readonly client: EventStoreDBClient;
+
+  constructor(connectionString: string) {
+    this.client = EventStoreDBClient.connectionString(connectionString);
+  }
+
+  async getOrCreate(memberId: string): Promise<Buffer> {
+    for (;;) {
+      const existing = await this.get(memberId);
+      if (existing === 'erased') throw new MemberKeyErasedError(memberId);
+      if (existing) return existing;
+      try {
+        await this.client.appendToStream(
+          keyStream(memberId),
+          jsonEvent({ id: randomUUID(), type: 'MemberDataKeyCreated', data: { key: randomBytes(DATA_KEY_BYTES).toString('base64') } }),
+          { expectedRevision: NO_STREAM },
+        );
+      } catch (error) {
+        // Another process created (or erased) it first: read again and take theirs.
+        if (!(error instanceof WrongExpectedVersionError) && !(error instanceof StreamDeletedError)) throw error;
+      }
+    }
+  }
+
+  async get(memberId: string): Promise<Buffer | 'erased' | undefined> {
+    try {
+      const [first] = await collect(this.client.readStream(keyStream(memberId), { fromRevision: START, maxCount: 1 }));
+      return first ? Buffer.from((first.data as { key: string }).key, 'base64') : undefined;
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return undefined;
+      if (error instanceof StreamDeletedError) return 'erased';
+      throw error;
+    }
+  }
+
+  async erase(memberId: string): Promise<void> {
+    try {
+      await this.client.tombstoneStream(keyStream(memberId), { expectedRevision: ANY });
+    } catch (error) {
+      if (!(error instanceof StreamDeletedError)) throw error;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.client.dispose();
+  }
+}
+
+const keyStream = (memberId: string): string => `datakey-${memberId}`;
