@@ -1,3 +1,4 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { type Principal, type Role, ROLES } from './principal.js';
 
@@ -12,7 +13,12 @@ export class TokenError extends Error {}
  * and tokens signed with another algorithm or key are refused, as are expired or edited ones.
  */
 export class Tokens {
-  constructor(private readonly key: Buffer) {}
+  /** A KeyObject made once: given raw bytes, jsonwebtoken first tries them as a public key on every call (~1 ms). */
+  private readonly key: KeyObject;
+
+  constructor(key: Buffer) {
+    this.key = createSecretKey(key);
+  }
 
   issue(principal: Principal, ttl: string | number = '12h'): string {
     assertPrincipal(principal);
