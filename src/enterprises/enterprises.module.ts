@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { EnterpriseCommands } from './enterprise-commands.js';
 import { CloseEnterpriseHandler } from './close-enterprise/close-enterprise.handler.js';
 import { CloseEnterpriseHttp } from './close-enterprise/close-enterprise.http.js';
 import { EstablishEnterpriseUnionHandler } from './establish-enterprise-union/establish-enterprise-union.handler.js';
@@ -19,6 +20,7 @@ import { VoidEnterpriseEntryHttp } from './void-enterprise-entry/void-enterprise
     VoidEnterpriseEntryHttp,
   ],
   providers: [
+    EnterpriseCommands,
     RegisterEnterpriseHandler,
     EstablishEnterpriseUnionHandler,
     ReportHeadcountHandler,

@@ -1,15 +1,11 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { type CommandAnswer, CommandExecutor, type CommandMeta } from '../../command-handling/command-executor.js';
+import type { CommandAnswer, CommandMeta } from '../../command-handling/command-executor.js';
 import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port.js';
 import { readMember } from '../../membership/member.reader.js';
 import { replay, timelineOf } from '../../membership/member.timeline.js';
 import { MemberRoster } from '../../read-models/member-roster.js';
-import { Scopes } from '../../auth/scopes.js';
-import { lockKeys } from '../../shared/keyed-mutex.js';
-import { type Stored } from '../../shared/ledger-event.js';
-import { type EnterpriseEvent, enterpriseStream } from '../enterprise.events.js';
-import { foldEnterprise } from '../enterprise.state.js';
+import { EnterpriseCommands } from '../enterprise-commands.js';
 import { type CloseEnterpriseInput, decideCloseEnterprise, type Placement } from './close-enterprise.decide.js';
 
 export class CloseEnterprise extends Command<CommandAnswer> {
@@ -21,26 +17,15 @@ export class CloseEnterprise extends Command<CommandAnswer> {
 @CommandHandler(CloseEnterprise)
 export class CloseEnterpriseHandler implements ICommandHandler<CloseEnterprise> {
   constructor(
-    private readonly executor: CommandExecutor,
-    private readonly scopes: Scopes,
+    private readonly enterprises: EnterpriseCommands,
     private readonly roster: MemberRoster,
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
   execute({ input, meta }: CloseEnterprise): Promise<CommandAnswer> {
-    return this.executor.execute({
-      name: 'closeEnterprise',
-      stream: enterpriseStream(input.enterpriseId),
-      body: input,
-      meta,
-      locks: lockKeys(['enterprise', input.enterpriseId]),
-      decide: async (events, ctx) => {
-        const enterprise = foldEnterprise(events as Array<Stored<EnterpriseEvent>>);
-        if (enterprise.status === 'registered')
-          await this.scopes.assertWrite(meta, [await this.scopes.placeOfPark(enterprise.parkId)], `enterprise ${input.enterpriseId}`);
-        return { events: decideCloseEnterprise(input, enterprise, await this.placementsAt(input.enterpriseId), ctx) };
-      },
-    });
+    return this.enterprises.run('closeEnterprise', input, meta, async (state, ctx) =>
+      decideCloseEnterprise(input, state, await this.placementsAt(input.enterpriseId), ctx),
+    );
   }
 
   /** Every stay at the enterprise on the current timelines of the members ever placed there. */

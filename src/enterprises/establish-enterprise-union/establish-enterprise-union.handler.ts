@@ -1,10 +1,6 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { type CommandAnswer, CommandExecutor, type CommandMeta } from '../../command-handling/command-executor.js';
-import { Scopes } from '../../auth/scopes.js';
-import { lockKeys } from '../../shared/keyed-mutex.js';
-import { type Stored } from '../../shared/ledger-event.js';
-import { type EnterpriseEvent, enterpriseStream } from '../enterprise.events.js';
-import { foldEnterprise } from '../enterprise.state.js';
+import type { CommandAnswer, CommandMeta } from '../../command-handling/command-executor.js';
+import { EnterpriseCommands } from '../enterprise-commands.js';
 import { decideEstablishEnterpriseUnion, type EstablishEnterpriseUnionInput } from './establish-enterprise-union.decide.js';
 
 export class EstablishEnterpriseUnion extends Command<CommandAnswer> {
@@ -15,24 +11,9 @@ export class EstablishEnterpriseUnion extends Command<CommandAnswer> {
 
 @CommandHandler(EstablishEnterpriseUnion)
 export class EstablishEnterpriseUnionHandler implements ICommandHandler<EstablishEnterpriseUnion> {
-  constructor(
-    private readonly executor: CommandExecutor,
-    private readonly scopes: Scopes,
-  ) {}
+  constructor(private readonly enterprises: EnterpriseCommands) {}
 
   execute({ input, meta }: EstablishEnterpriseUnion): Promise<CommandAnswer> {
-    return this.executor.execute({
-      name: 'establishEnterpriseUnion',
-      stream: enterpriseStream(input.enterpriseId),
-      body: input,
-      meta,
-      locks: lockKeys(['enterprise', input.enterpriseId]),
-      decide: async (events, ctx) => {
-        const enterprise = foldEnterprise(events as Array<Stored<EnterpriseEvent>>);
-        if (enterprise.status === 'registered')
-          await this.scopes.assertWrite(meta, [await this.scopes.placeOfPark(enterprise.parkId)], `enterprise ${input.enterpriseId}`);
-        return { events: decideEstablishEnterpriseUnion(input, enterprise, ctx) };
-      },
-    });
+    return this.enterprises.run('establishEnterpriseUnion', input, meta, (state, ctx) => decideEstablishEnterpriseUnion(input, state, ctx));
   }
 }
