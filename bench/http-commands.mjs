@@ -38,7 +38,14 @@ function post(path, body) {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
     const req = http.request(
-      { host: '127.0.0.1', port, path, method: 'POST', agent, headers: { authorization, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } },
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: 'POST',
+        agent,
+        headers: { authorization, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+      },
       (res) => {
         let text = '';
         res.on('data', (c) => (text += c));
@@ -63,7 +70,15 @@ function summarise(name, samples, seconds, count) {
   const ms = samples.map((s) => s.ms).sort((a, b) => a - b);
   const bad = samples.filter((s) => s.status !== 201);
   if (bad.length > 0) throw new Error(`${name}: ${bad.length} requests failed, first: ${bad[0].status} ${bad[0].text}`);
-  return { name, count, perSecond: Math.round(count / seconds), p50: pct(ms, 50), p95: pct(ms, 95), p99: pct(ms, 99), max: ms.at(-1) };
+  return {
+    name,
+    count,
+    perSecond: Math.round(count / seconds),
+    p50: pct(ms, 50),
+    p95: pct(ms, 95),
+    p99: pct(ms, 99),
+    max: ms.at(-1),
+  };
 }
 
 async function run(name, count, concurrency, makeRequest) {
@@ -101,14 +116,22 @@ const server = spawn(process.execPath, ['dist/src/main.js'], {
 });
 try {
   for (let i = 0; i < 100; i++) {
-    const up = await new Promise((r) => http.get({ host: '127.0.0.1', port, path: '/health' }, (res) => r(res.statusCode === 200)).on('error', () => r(false)));
+    const up = await new Promise((r) =>
+      http.get({ host: '127.0.0.1', port, path: '/health' }, (res) => r(res.statusCode === 200)).on('error', () => r(false)),
+    );
     if (up) break;
     await new Promise((r) => setTimeout(r, 100));
   }
   const enterprises = 50;
   await post('/parks', { parkId: 'p1', name: 'Bench park', cityId: 'c1', level: 'national', effectiveDate: '2015-01-01' });
   for (let e = 0; e < enterprises; e++)
-    await post('/enterprises', { enterpriseId: `e${e}`, parkId: 'p1', name: `E${e}`, ownership: 'non-public', effectiveDate: '2015-01-02' });
+    await post('/enterprises', {
+      enterpriseId: `e${e}`,
+      parkId: 'p1',
+      name: `E${e}`,
+      ownership: 'non-public',
+      effectiveDate: '2015-01-02',
+    });
   const join = (offset) => (i) =>
     post('/members', {
       memberId: `m${offset + i}`,
@@ -123,7 +146,10 @@ try {
   results.push(await run(`join, ${connections} connections`, joins, connections, join(sequential)));
   results.push(
     await run(`transfer, ${connections} connections`, joins, connections, (i) =>
-      post(`/members/m${sequential + i}/transfer`, { toEnterpriseId: `e${(sequential + i + 1) % enterprises}`, effectiveDate: '2016-06-01' }),
+      post(`/members/m${sequential + i}/transfer`, {
+        toEnterpriseId: `e${(sequential + i + 1) % enterprises}`,
+        effectiveDate: '2016-06-01',
+      }),
     ),
   );
   results.push(
@@ -132,11 +158,17 @@ try {
     ),
   );
   const rssKiB = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))[1]);
-  const header = '| phase | requests | commands/s | p50 ms | p95 ms | p99 ms | max ms |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |';
-  const rows = results.map((r) => `| ${r.name} | ${r.count} | ${r.perSecond} | ${r.p50.toFixed(2)} | ${r.p95.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.max.toFixed(2)} |`);
+  const header =
+    '| phase | requests | commands/s | p50 ms | p95 ms | p99 ms | max ms |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |';
+  const rows = results.map(
+    (r) =>
+      `| ${r.name} | ${r.count} | ${r.perSecond} | ${r.p50.toFixed(2)} | ${r.p95.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.max.toFixed(2)} |`,
+  );
   let commit = 'uncommitted';
   try {
-    commit = execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    commit = execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
   } catch {}
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
   const report = [

@@ -77,7 +77,18 @@ export class InfrastructureModule {
         MemberRoster,
         Closer,
       ],
-      exports: [LEDGER_CONFIG, LOGGER, CLOCK, EVENT_STORE, READ_MODEL_DB, PERSON_IDENTITY, MEMBER_NAMES, MEMBER_KEYS, CommandExecutor, MemberRoster],
+      exports: [
+        LEDGER_CONFIG,
+        LOGGER,
+        CLOCK,
+        EVENT_STORE,
+        READ_MODEL_DB,
+        PERSON_IDENTITY,
+        MEMBER_NAMES,
+        MEMBER_KEYS,
+        CommandExecutor,
+        MemberRoster,
+      ],
     };
   }
 }

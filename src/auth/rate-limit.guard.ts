@@ -50,7 +50,8 @@ export class RateLimitGuard implements CanActivate {
 
   canActivate(ctx: ExecutionContext): boolean {
     const req = ctx.switchToHttp().getRequest<AuthenticatedRequest>();
-    if (req.principal) this.limiter.hit(`user:${req.principal.role}:${req.principal.sub}`, ctx.switchToHttp().getResponse<Response>());
+    if (req.principal)
+      this.limiter.hit(`user:${req.principal.role}:${req.principal.sub}`, ctx.switchToHttp().getResponse<Response>());
     return true;
   }
 }

@@ -54,14 +54,16 @@ export class Scopes {
   /** Refuses as 404 unless the caller's scope covers at least one of the places. */
   assertRead(meta: Caller, places: readonly Place[], target: string, what: string, id: string): void {
     if (places.length === 0 || places.some((p) => covers(meta.principal, p))) return;
-    this.deny(meta, target, 'read outside the caller\'s scope');
+    this.deny(meta, target, "read outside the caller's scope");
     throw new DomainError('NOT_FOUND', `${what} ${id} does not exist`, { [`${what.toLowerCase()}Id`]: id });
   }
 
   /** Whether the caller's scope covers the park (an unknown park is covered by nobody but the province). */
   async covers(meta: Caller, parkId: string): Promise<boolean> {
     const place = await this.placeOfPark(parkId);
-    return place ? covers(meta.principal, place) : meta.principal.role === 'provincial-admin' || meta.principal.role === 'auditor';
+    return place
+      ? covers(meta.principal, place)
+      : meta.principal.role === 'provincial-admin' || meta.principal.role === 'auditor';
   }
 
   async placesOfParks(parkIds: Iterable<string>): Promise<Place[]> {

@@ -26,7 +26,10 @@ function main(argv: readonly string[]): number {
         return 2;
     }
   } catch (error) {
-    const known = error instanceof TokenError || error instanceof ConfigError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    const known =
+      error instanceof TokenError ||
+      error instanceof ConfigError ||
+      (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     if (!known) throw error;
     process.stderr.write(`ledger ${command}: ${(error as Error).message}\n`);
     return 2;

@@ -30,7 +30,8 @@ export function tokenCommand(args: readonly string[]): number {
   }
   if (!values.role) throw new TokenError('--role is required');
   const ttl = /^\d+$/.test(values.ttl!) ? Number(values.ttl) : values.ttl!;
-  if (typeof ttl === 'string' && !/^\d+\s*(s|m|h|d|w|y)$/.test(ttl)) throw new TokenError('--ttl must be seconds or a span like 30m, 12h, 7d');
+  if (typeof ttl === 'string' && !/^\d+\s*(s|m|h|d|w|y)$/.test(ttl))
+    throw new TokenError('--ttl must be seconds or a span like 30m, 12h, 7d');
   const role = values.role as Role;
   const token = new Tokens(loadConfig().tokenSigningKey).issue(
     {

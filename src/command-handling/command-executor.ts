@@ -1,7 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Caller } from '../auth/principal.js';
 import { deterministicUuid } from '../event-store/event-ids.js';
-import { EVENT_STORE, type EventStore, type ExpectedRevision, type NewEvent, type RecordedEvent, revisionOf, WrongExpectedRevisionError } from '../event-store/event-store.port.js';
+import {
+  EVENT_STORE,
+  type EventStore,
+  type ExpectedRevision,
+  type NewEvent,
+  type RecordedEvent,
+  revisionOf,
+  WrongExpectedRevisionError,
+} from '../event-store/event-store.port.js';
 import { CLOCK, type Clock } from '../shared/clock.js';
 import { shanghaiDate } from '../shared/dates.js';
 import { DomainError } from '../shared/domain-error.js';
@@ -76,19 +84,17 @@ export class CommandExecutor {
         if (meta.expectedRevision !== undefined && meta.expectedRevision !== revision)
           throw revisionMismatch(stream, meta.expectedRevision, revision);
         const decision = await spec.decide(events, { today: shanghaiDate(this.clock.now()) });
-        const newEvents = decision.events.map(
-          (e, i): NewEvent => ({
-            id: deterministicUuid(stream, String(revision), meta.commandId ?? fingerprint, String(i)),
-            type: e.type,
-            data: e.data,
-            metadata: {
-              ...(meta.commandId !== undefined ? { commandId: meta.commandId } : {}),
-              commandFingerprint: fingerprint,
-              actor: meta.actor,
-              correlationId: meta.correlationId,
-            },
-          }),
-        );
+        const newEvents = decision.events.map((e, i): NewEvent => ({
+          id: deterministicUuid(stream, String(revision), meta.commandId ?? fingerprint, String(i)),
+          type: e.type,
+          data: e.data,
+          metadata: {
+            ...(meta.commandId !== undefined ? { commandId: meta.commandId } : {}),
+            commandFingerprint: fingerprint,
+            actor: meta.actor,
+            correlationId: meta.correlationId,
+          },
+        }));
         // Bound only once the rules accept the command: a refused command leaves its id free.
         if (meta.commandId !== undefined && !claimed) {
           await this.claimCommandId(meta.commandId, stream, fingerprint);

@@ -35,9 +35,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
   const logLevel = (env.LOG_LEVEL ?? 'info') as LedgerConfig['logLevel'];
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
   const bodyLimitBytes = Number(env.LEDGER_BODY_LIMIT_BYTES ?? 65_536);
-  if (!Number.isInteger(bodyLimitBytes) || bodyLimitBytes < 1024) problems.push('LEDGER_BODY_LIMIT_BYTES must be an integer >= 1024');
+  if (!Number.isInteger(bodyLimitBytes) || bodyLimitBytes < 1024)
+    problems.push('LEDGER_BODY_LIMIT_BYTES must be an integer >= 1024');
   const rateLimitPerMinute = Number(env.LEDGER_RATE_LIMIT_PER_MINUTE ?? 1200);
-  if (!Number.isInteger(rateLimitPerMinute) || rateLimitPerMinute < 1) problems.push('LEDGER_RATE_LIMIT_PER_MINUTE must be a positive integer');
+  if (!Number.isInteger(rateLimitPerMinute) || rateLimitPerMinute < 1)
+    problems.push('LEDGER_RATE_LIMIT_PER_MINUTE must be a positive integer');
   let tokenSigningKey: Buffer | undefined;
   if (env.LEDGER_TOKEN_SIGNING_KEY !== undefined) {
     tokenSigningKey = Buffer.from(env.LEDGER_TOKEN_SIGNING_KEY, 'base64');

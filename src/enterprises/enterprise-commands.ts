@@ -32,7 +32,11 @@ export class EnterpriseCommands {
       decide: async (events, ctx) => {
         const enterprise = foldEnterprise(events as Array<Stored<EnterpriseEvent>>);
         if (enterprise.status === 'registered')
-          await this.scopes.assertWrite(meta, [await this.scopes.placeOfPark(enterprise.parkId)], `enterprise ${input.enterpriseId}`);
+          await this.scopes.assertWrite(
+            meta,
+            [await this.scopes.placeOfPark(enterprise.parkId)],
+            `enterprise ${input.enterpriseId}`,
+          );
         return { events: await decide(enterprise, ctx) };
       },
     });

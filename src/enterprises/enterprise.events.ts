@@ -17,10 +17,6 @@ export type EnterpriseHeadcountReported = LedgerEvent<
 >;
 export type EnterpriseClosed = LedgerEvent<'EnterpriseClosed', { enterpriseId: string; effectiveDate: string }>;
 export type EnterpriseEvent =
-  | EnterpriseRegistered
-  | EnterpriseUnionEstablished
-  | EnterpriseHeadcountReported
-  | EnterpriseClosed
-  | EntryVoided;
+  EnterpriseRegistered | EnterpriseUnionEstablished | EnterpriseHeadcountReported | EnterpriseClosed | EntryVoided;
 
 export const enterpriseStream = (enterpriseId: string): string => `enterprise-${enterpriseId}`;

@@ -75,6 +75,4 @@ export function isOpenOn(state: EnterpriseState, date: string): boolean {
 }
 
 export const activeEnterpriseUnion = (state: EnterpriseState): DatedFact | undefined =>
-  state.status === 'registered'
-    ? state.facts.find((f) => f.type === 'EnterpriseUnionEstablished' && !f.voided)
-    : undefined;
+  state.status === 'registered' ? state.facts.find((f) => f.type === 'EnterpriseUnionEstablished' && !f.voided) : undefined;

@@ -1,4 +1,10 @@
-import { type AppendResult, type ExpectedRevision, type NewEvent, type RecordedEvent, WrongExpectedRevisionError } from './event-store.port.js';
+import {
+  type AppendResult,
+  type ExpectedRevision,
+  type NewEvent,
+  type RecordedEvent,
+  WrongExpectedRevisionError,
+} from './event-store.port.js';
 
 /**
  * The append check shared by the adapters that keep their own streams (embedded, in-memory):

@@ -73,8 +73,7 @@ export interface SubscribeOptions {
 
 /** Result of claiming a commandId: either newly claimed, or claimed before with these values. */
 export type CommandClaim =
-  | { readonly status: 'claimed' }
-  | { readonly status: 'existing'; readonly stream: string; readonly fingerprint: string };
+  { readonly status: 'claimed' } | { readonly status: 'existing'; readonly stream: string; readonly fingerprint: string };
 
 export interface EventStore {
   /**

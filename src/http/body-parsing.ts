@@ -43,7 +43,8 @@ const INHERITED = new Set(Object.getOwnPropertyNames(Object.prototype));
  */
 export function bodyShapeProblem(value: unknown, path = '', depth = 0): { field: string; messages: string[] } | undefined {
   if (value === null || typeof value !== 'object') return undefined;
-  if (depth >= MAX_JSON_DEPTH) return { field: path || 'body', messages: [`the body is nested deeper than ${MAX_JSON_DEPTH} levels`] };
+  if (depth >= MAX_JSON_DEPTH)
+    return { field: path || 'body', messages: [`the body is nested deeper than ${MAX_JSON_DEPTH} levels`] };
   for (const key of Object.keys(value)) {
     const field = path ? `${path}.${key}` : key;
     if (INHERITED.has(key)) return { field, messages: [`property ${key} should not exist`] };

@@ -1,5 +1,16 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiPayloadTooLargeResponse, ApiPreconditionFailedResponse, ApiProperty, ApiPropertyOptional, ApiUnsupportedMediaTypeResponse } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiPayloadTooLargeResponse,
+  ApiPreconditionFailedResponse,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiUnsupportedMediaTypeResponse,
+} from '@nestjs/swagger';
 import { IsInt, IsOptional, IsString, Length, Min } from 'class-validator';
 import type { Response } from 'express';
 import { type CommandAnswer, type CommandMeta } from '../command-handling/command-executor.js';
@@ -8,13 +19,21 @@ import { IsPlainText } from './validators.js';
 
 /** Fields every command body may carry. */
 export class CommandFields {
-  @ApiPropertyOptional({ description: 'Makes the command idempotent: the same id and body again answers 200 with the original answer; the same id with another body is refused 409 COMMAND_ID_REUSED.', minLength: 1, maxLength: 128 })
+  @ApiPropertyOptional({
+    description:
+      'Makes the command idempotent: the same id and body again answers 200 with the original answer; the same id with another body is refused 409 COMMAND_ID_REUSED.',
+    minLength: 1,
+    maxLength: 128,
+  })
   @IsOptional()
   @IsString()
   @Length(1, 128)
   commandId?: string;
 
-  @ApiPropertyOptional({ description: 'The stream revision last read (GET /members/:id answers it); a mismatch is 412 REVISION_MISMATCH.', minimum: 0 })
+  @ApiPropertyOptional({
+    description: 'The stream revision last read (GET /members/:id answers it); a mismatch is 412 REVISION_MISMATCH.',
+    minimum: 0,
+  })
   @IsOptional()
   @IsInt()
   @Min(0)
@@ -37,7 +56,7 @@ export class ErrorBodyDto {
   @ApiProperty({ example: 409 }) statusCode!: number;
   @ApiProperty({ example: 'MEMBER_NOT_ACTIVE' }) code!: string;
   @ApiProperty({ example: 'member m-1 is not active on 2016-06-30' }) message!: string;
-  @ApiPropertyOptional({ description: 'Per-field problems for VALIDATION_FAILED; the rule\'s facts otherwise' }) details?: unknown;
+  @ApiPropertyOptional({ description: "Per-field problems for VALIDATION_FAILED; the rule's facts otherwise" }) details?: unknown;
 }
 
 /** The OpenAPI responses every command route shares, with the rule codes it can refuse with. */
@@ -45,12 +64,24 @@ export const ApiCommand = (conflictCodes: readonly string[]) =>
   applyDecorators(
     ApiCreatedResponse({ type: CommandAnswerDto, description: 'Recorded' }),
     ApiOkResponse({ type: CommandAnswerDto, description: 'Already recorded under this commandId: the original answer' }),
-    ApiBadRequestResponse({ type: ErrorBodyDto, description: 'VALIDATION_FAILED: malformed JSON, unknown or ill-typed fields, impossible or future dates' }),
+    ApiBadRequestResponse({
+      type: ErrorBodyDto,
+      description: 'VALIDATION_FAILED: malformed JSON, unknown or ill-typed fields, impossible or future dates',
+    }),
     ApiNotFoundResponse({ type: ErrorBodyDto, description: 'NOT_FOUND: the park, enterprise or member does not exist' }),
-    ApiConflictResponse({ type: ErrorBodyDto, description: `A rule refused it: ${[...conflictCodes, 'COMMAND_ID_REUSED'].join(', ')}` }),
-    ApiPreconditionFailedResponse({ type: ErrorBodyDto, description: 'REVISION_MISMATCH: expectedRevision is not the current revision' }),
+    ApiConflictResponse({
+      type: ErrorBodyDto,
+      description: `A rule refused it: ${[...conflictCodes, 'COMMAND_ID_REUSED'].join(', ')}`,
+    }),
+    ApiPreconditionFailedResponse({
+      type: ErrorBodyDto,
+      description: 'REVISION_MISMATCH: expectedRevision is not the current revision',
+    }),
     ApiPayloadTooLargeResponse({ type: ErrorBodyDto, description: 'PAYLOAD_TOO_LARGE' }),
-    ApiUnsupportedMediaTypeResponse({ type: ErrorBodyDto, description: 'UNSUPPORTED_MEDIA_TYPE: the body must be application/json' }),
+    ApiUnsupportedMediaTypeResponse({
+      type: ErrorBodyDto,
+      description: 'UNSUPPORTED_MEDIA_TYPE: the body must be application/json',
+    }),
   );
 
 /** Splits a validated body into the command's input and its meta. */

@@ -50,7 +50,12 @@ export function configureApp(app: INestApplication, config: LedgerConfig, logger
           'Every change is a fact; nothing is overwritten. Errors: { statusCode, code, message, details? }.',
       )
       .setVersion('0.1.0')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A token from `npx ledger token --role …`' })
+      .addBearerAuth({
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT',
+        description: 'A token from `npx ledger token --role …`',
+      })
       .addSecurityRequirements('bearer')
       .build(),
   );

@@ -17,7 +17,12 @@ function rule(name: string, test: (value: unknown) => boolean, message: string, 
 
 /** `cityId`, `parkId`, `enterpriseId`, `memberId`: letters, digits, `_ . -`, up to 64. */
 export const IsLedgerId = (options?: ValidationOptions) =>
-  rule('isLedgerId', (v) => typeof v === 'string' && LEDGER_ID_PATTERN.test(v), '$property must match ^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$', options);
+  rule(
+    'isLedgerId',
+    (v) => typeof v === 'string' && LEDGER_ID_PATTERN.test(v),
+    '$property must match ^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$',
+    options,
+  );
 
 /** A real calendar day `YYYY-MM-DD`, not before 1949-10-01 (after-today is checked with the clock). */
 export const IsLedgerDate = (options?: ValidationOptions) =>

@@ -41,11 +41,16 @@ export class MemberCommands {
         const enterprises = await memberEnterprises(this.store, history, ...targets);
         // The member's park on the fact's date, and the destination of a transfer, must be in scope.
         const parks = [parkOn(history, input.effectiveDate), ...targets.map((id) => enterpriseParkOf(enterprises.get(id)))];
-        await this.scopes.assertWrite(meta, await this.scopes.placesOfParks(parks.filter((p): p is string => !!p)), `member ${input.memberId}`);
+        await this.scopes.assertWrite(
+          meta,
+          await this.scopes.placesOfParks(parks.filter((p): p is string => !!p)),
+          `member ${input.memberId}`,
+        );
         return { events: decide(input, history, { ...ctx, enterprises }) };
       },
     });
   }
 }
 
-const enterpriseParkOf = (e: EnterpriseState | undefined): string | undefined => (e?.status === 'registered' ? e.parkId : undefined);
+const enterpriseParkOf = (e: EnterpriseState | undefined): string | undefined =>
+  e?.status === 'registered' ? e.parkId : undefined;

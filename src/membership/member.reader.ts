@@ -14,7 +14,11 @@ export async function readMember(store: EventStore, memberId: string): Promise<M
 /** Every enterprise the member's facts name, voided ones included (cheap, and always enough). */
 export function enterprisesOf(history: MemberHistory): string[] {
   return history.facts.flatMap((f) =>
-    f.type === 'MemberJoined' ? [f.data.enterpriseId] : f.type === 'MemberTransferred' ? [f.data.from.enterpriseId, f.data.to.enterpriseId] : [],
+    f.type === 'MemberJoined'
+      ? [f.data.enterpriseId]
+      : f.type === 'MemberTransferred'
+        ? [f.data.from.enterpriseId, f.data.to.enterpriseId]
+        : [],
   );
 }
 
@@ -38,7 +42,11 @@ export function parksOf(history: MemberHistory): string[] {
   return [
     ...new Set(
       history.facts.flatMap((f) =>
-        f.type === 'MemberJoined' ? [f.data.parkId] : f.type === 'MemberTransferred' ? [f.data.from.parkId, f.data.to.parkId] : [],
+        f.type === 'MemberJoined'
+          ? [f.data.parkId]
+          : f.type === 'MemberTransferred'
+            ? [f.data.from.parkId, f.data.to.parkId]
+            : [],
       ),
     ),
   ];

@@ -2,7 +2,17 @@ import { type EnterpriseState } from '../enterprises/enterprise.state.js';
 import { DomainError } from '../shared/domain-error.js';
 import { type DecisionContext } from '../shared/ledger-event.js';
 import { type MemberFactEvent } from './member.events.js';
-import { byEffectiveOrder, type MemberHistory, overlaps, type Period, replay, type Replay, type Stay, timelineOf, type TimelineFact } from './member.timeline.js';
+import {
+  byEffectiveOrder,
+  type MemberHistory,
+  overlaps,
+  type Period,
+  replay,
+  type Replay,
+  type Stay,
+  timelineOf,
+  type TimelineFact,
+} from './member.timeline.js';
 
 /** Another membership of the same person (another member id), as its own timeline has it. */
 export interface OtherMembership {

@@ -148,7 +148,10 @@ export function step(standing: Standing, fact: MemberFactEvent): Standing | Omit
       if (fact.data.to === standing.category)
         return { code: 'SAME_CATEGORY', message: `member is already in category ${fact.data.to} on ${date}` };
       if (fact.data.from !== standing.category)
-        return { code: 'TIMELINE_CONFLICT', message: `the category change on ${date} starts from a category the member is not in` };
+        return {
+          code: 'TIMELINE_CONFLICT',
+          message: `the category change on ${date} starts from a category the member is not in`,
+        };
       return { ...standing, category: fact.data.to };
     }
     case 'MemberLeft':

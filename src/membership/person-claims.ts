@@ -1,5 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EVENT_STORE, type EventStore, type ExpectedRevision, type NewEvent, revisionOf, WrongExpectedRevisionError } from '../event-store/event-store.port.js';
+import {
+  EVENT_STORE,
+  type EventStore,
+  type ExpectedRevision,
+  type NewEvent,
+  revisionOf,
+  WrongExpectedRevisionError,
+} from '../event-store/event-store.port.js';
 import { deterministicUuid } from '../event-store/event-ids.js';
 import { type LedgerEvent, type Stored } from '../shared/ledger-event.js';
 import { type MemberEvent, memberStream } from './member.events.js';
@@ -60,11 +67,9 @@ export class PersonClaims {
       data: { memberId, event, memberExpectedRevision },
     };
     const stream = personStream(persons.personHash);
-    await this.store.appendToStream(
-      stream,
-      [{ id: deterministicUuid(stream, event.id), ...claim, metadata: event.metadata }],
-      { expectedRevision: persons.revision },
-    );
+    await this.store.appendToStream(stream, [{ id: deterministicUuid(stream, event.id), ...claim, metadata: event.metadata }], {
+      expectedRevision: persons.revision,
+    });
   }
 
   /** Appends a claimed member event that never reached its stream, if nothing else did since. */

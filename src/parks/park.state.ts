@@ -46,8 +46,7 @@ export function evolvePark(state: ParkState, event: Stored<ParkEvent>): ParkStat
   }
 }
 
-export const foldPark = (events: ReadonlyArray<Stored<ParkEvent>>): ParkState =>
-  events.reduce(evolvePark, initialParkState);
+export const foldPark = (events: ReadonlyArray<Stored<ParkEvent>>): ParkState => events.reduce(evolvePark, initialParkState);
 
 export const activeParkUnion = (state: ParkState) =>
   state.status === 'registered' ? state.unions.find((u) => !u.voided) : undefined;

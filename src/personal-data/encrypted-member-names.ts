@@ -33,7 +33,9 @@ export class EncryptedMemberNames implements MemberNames {
 
   /** HMAC under the member's key: without the key (after erasure) a guessed name cannot be tested. */
   async digest(memberId: string, name: string): Promise<string> {
-    return createHmac('sha256', await this.keyFor(memberId)).update(name, 'utf8').digest('hex');
+    return createHmac('sha256', await this.keyFor(memberId))
+      .update(name, 'utf8')
+      .digest('hex');
   }
 
   private async keyFor(memberId: string): Promise<Buffer> {
@@ -41,7 +43,11 @@ export class EncryptedMemberNames implements MemberNames {
       return await this.keys.getOrCreate(memberId);
     } catch (error) {
       if (error instanceof MemberKeyErasedError)
-        throw new DomainError('MEMBER_ERASED', `the personal data of member ${memberId} was erased; record the person under a new memberId`, { memberId });
+        throw new DomainError(
+          'MEMBER_ERASED',
+          `the personal data of member ${memberId} was erased; record the person under a new memberId`,
+          { memberId },
+        );
       throw error;
     }
   }

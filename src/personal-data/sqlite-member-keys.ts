@@ -23,7 +23,10 @@ export class SqliteMemberKeys implements MemberKeys {
   private readonly insertKey: Database.Statement<[string, Buffer]>;
   private readonly eraseKey: Database.Statement<[string, string]>;
 
-  constructor(file: string, private readonly clock: Clock = systemClock) {
+  constructor(
+    file: string,
+    private readonly clock: Clock = systemClock,
+  ) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
@@ -35,7 +38,9 @@ export class SqliteMemberKeys implements MemberKeys {
       erased_at TEXT
     ) WITHOUT ROWID`);
     this.selectKey = this.db.prepare('SELECT data_key, erased_at FROM member_keys WHERE member_id = ?');
-    this.insertKey = this.db.prepare('INSERT INTO member_keys (member_id, data_key, erased_at) VALUES (?, ?, NULL) ON CONFLICT (member_id) DO NOTHING');
+    this.insertKey = this.db.prepare(
+      'INSERT INTO member_keys (member_id, data_key, erased_at) VALUES (?, ?, NULL) ON CONFLICT (member_id) DO NOTHING',
+    );
     this.eraseKey = this.db.prepare(
       `INSERT INTO member_keys (member_id, data_key, erased_at) VALUES (?, NULL, ?)
        ON CONFLICT (member_id) DO UPDATE SET data_key = NULL, erased_at = COALESCE(member_keys.erased_at, excluded.erased_at)`,

@@ -1,7 +1,10 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
-import { membersByEnterprise, type MemberAtEnterprise } from '../../projections/members-by-enterprise/members-by-enterprise.projection.js';
+import {
+  membersByEnterprise,
+  type MemberAtEnterprise,
+} from '../../projections/members-by-enterprise/members-by-enterprise.projection.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
 import { LOGGER } from '../http/logging.js';
 import { ProjectionRunner } from './projection-runner.js';

@@ -39,7 +39,8 @@ const running = new Set<LedgerProcess>();
 /** The signing key every test process gets, so the tests can sign their own tokens. */
 export const TEST_SIGNING_KEY = Buffer.alloc(32, 7).toString('base64');
 const testTokens = new Tokens(Buffer.from(TEST_SIGNING_KEY, 'base64'));
-export const tokenFor = (principal: Principal = { sub: 'e2e-admin', role: 'provincial-admin' }) => testTokens.issue(principal, '1h');
+export const tokenFor = (principal: Principal = { sub: 'e2e-admin', role: 'provincial-admin' }) =>
+  testTokens.issue(principal, '1h');
 
 /**
  * Starts the service on a free port over `dataDir` and waits until GET /health answers.
@@ -47,7 +48,14 @@ export const tokenFor = (principal: Principal = { sub: 'e2e-admin', role: 'provi
  */
 export async function startProcess(dataDir: string, env: Record<string, string> = {}): Promise<LedgerProcess> {
   const port = await freePort();
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, LEDGER_TOKEN_SIGNING_KEY: TEST_SIGNING_KEY, ...env, PORT: String(port), LEDGER_DATA_DIR: dataDir, LOG_LEVEL: env.LOG_LEVEL ?? 'info' };
+  const childEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    LEDGER_TOKEN_SIGNING_KEY: TEST_SIGNING_KEY,
+    ...env,
+    PORT: String(port),
+    LEDGER_DATA_DIR: dataDir,
+    LOG_LEVEL: env.LOG_LEVEL ?? 'info',
+  };
   if (childEnv.LEDGER_TOKEN_SIGNING_KEY === '') delete childEnv.LEDGER_TOKEN_SIGNING_KEY;
   const child = spawn(process.execPath, [MAIN], {
     env: childEnv,
@@ -122,10 +130,20 @@ export interface Answer {
 }
 
 /** One HTTP call to the process, JSON in and out, signed in as a provincial admin unless `headers` say otherwise. */
-export async function call(proc: LedgerProcess, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
+export async function call(
+  proc: LedgerProcess,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<Answer> {
   const res = await fetch(`${proc.baseUrl}${path}`, {
     method,
-    headers: { authorization: `Bearer ${tokenFor()}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+    headers: {
+      authorization: `Bearer ${tokenFor()}`,
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...headers,
+    },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await res.text();

@@ -35,7 +35,17 @@ describe('sign-in on a fresh data dir, with tokens from the ledger CLI', () => {
     const admin = printed![1];
     expect((await call(proc, 'GET', '/members/nobody', undefined, bearer(admin))).status).toBe(404);
     expect((await call(proc, 'GET', '/members/nobody')).status).toBe(401);
-    expect((await call(proc, 'POST', '/parks', { parkId: 'p1', name: 'P1', cityId: 'c1', level: 'national', effectiveDate: '2015-01-01' }, bearer(admin))).status).toBe(201);
+    expect(
+      (
+        await call(
+          proc,
+          'POST',
+          '/parks',
+          { parkId: 'p1', name: 'P1', cityId: 'c1', level: 'national', effectiveDate: '2015-01-01' },
+          bearer(admin),
+        )
+      ).status,
+    ).toBe(201);
     expect((await call(proc, 'GET', '/access-denials', undefined, bearer(admin))).status).toBe(200);
 
     await proc.stop('SIGTERM');
@@ -48,17 +58,46 @@ describe('sign-in on a fresh data dir, with tokens from the ledger CLI', () => {
     const clerk = ledgerCli(dataDir, 'token', '--role', 'park-clerk', '--park', 'p1', '--sub', 'clerk-wang', '--ttl', '1h');
     expect(clerk.status).toBe(0);
     expect(clerk.stdout).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
-    expect((await call(proc, 'POST', '/enterprises', { enterpriseId: 'e1', parkId: 'p1', name: 'E1', ownership: 'public', effectiveDate: '2015-02-01' }, bearer(clerk.stdout))).status).toBe(201);
-    const refused = await call(proc, 'POST', '/parks', { parkId: 'p9', name: 'P9', cityId: 'c1', level: 'national', effectiveDate: '2015-01-01' }, bearer(clerk.stdout));
+    expect(
+      (
+        await call(
+          proc,
+          'POST',
+          '/enterprises',
+          { enterpriseId: 'e1', parkId: 'p1', name: 'E1', ownership: 'public', effectiveDate: '2015-02-01' },
+          bearer(clerk.stdout),
+        )
+      ).status,
+    ).toBe(201);
+    const refused = await call(
+      proc,
+      'POST',
+      '/parks',
+      { parkId: 'p9', name: 'P9', cityId: 'c1', level: 'national', effectiveDate: '2015-01-01' },
+      bearer(clerk.stdout),
+    );
     expect([refused.status, refused.body.code]).toEqual([403, 'FORBIDDEN']);
     const auditor = ledgerCli(dataDir, 'token', '--role', 'auditor');
-    expect((await call(proc, 'POST', '/enterprises/e1/union', { effectiveDate: '2016-01-01' }, bearer(auditor.stdout))).status).toBe(403);
+    expect(
+      (await call(proc, 'POST', '/enterprises/e1/union', { effectiveDate: '2016-01-01' }, bearer(auditor.stdout))).status,
+    ).toBe(403);
   });
 
   it('given bad arguments, when the CLI runs, then it exits 2 with a message and prints no token', () => {
-    for (const args of [['token'], ['token', '--role', 'park-clerk'], ['token', '--role', 'boss'], ['token', '--role', 'auditor', '--ttl', 'forever'], ['token', '--role', 'auditor', '--colour', 'red'], ['frobnicate']]) {
+    for (const args of [
+      ['token'],
+      ['token', '--role', 'park-clerk'],
+      ['token', '--role', 'boss'],
+      ['token', '--role', 'auditor', '--ttl', 'forever'],
+      ['token', '--role', 'auditor', '--colour', 'red'],
+      ['frobnicate'],
+    ]) {
       const res = ledgerCli(dataDir, ...args);
-      expect({ args, status: res.status, stdout: res.stdout }).toEqual({ args, status: 2, stdout: expect.not.stringMatching(/\w+\.\w+\.\w+/) });
+      expect({ args, status: res.status, stdout: res.stdout }).toEqual({
+        args,
+        status: 2,
+        stdout: expect.not.stringMatching(/\w+\.\w+\.\w+/),
+      });
       expect(res.stderr).toMatch(/ledger/);
       expect(res.stderr).not.toMatch(/\bat .*\.js:\d+/);
     }

@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { type Clock } from '../../src/shared/clock.js';
-import { type EventStore, type NewEvent, type RecordedEvent, WrongExpectedRevisionError } from '../../src/event-store/event-store.port.js';
+import {
+  type EventStore,
+  type NewEvent,
+  type RecordedEvent,
+  WrongExpectedRevisionError,
+} from '../../src/event-store/event-store.port.js';
 
 export interface ContractOptions {
   /** Register every test as skipped (jest lists them by name). */
@@ -124,33 +129,36 @@ export function describeEventStoreContract(
     });
 
     describe('appendToStream and readStream', () => {
-      it_('given a new stream, when events are appended with no_stream, then reading it returns them as appended, stamped and numbered', async () => {
-        const s = stream('joined');
-        const events = [
-          event('MemberJoined', { memberId: 'm1', effectiveDate: '2025-02-27' }),
-          event('MemberCategoryChanged', { category: 'migrant', nested: { list: [1, 2, 3] } }),
-          event('MemberTransferred', { toParkId: 'p-2' }),
-        ];
+      it_(
+        'given a new stream, when events are appended with no_stream, then reading it returns them as appended, stamped and numbered',
+        async () => {
+          const s = stream('joined');
+          const events = [
+            event('MemberJoined', { memberId: 'm1', effectiveDate: '2025-02-27' }),
+            event('MemberCategoryChanged', { category: 'migrant', nested: { list: [1, 2, 3] } }),
+            event('MemberTransferred', { toParkId: 'p-2' }),
+          ];
 
-        const result = await store.appendToStream(s, events, { expectedRevision: 'no_stream' });
-        const read = await store.readStream(s);
+          const result = await store.appendToStream(s, events, { expectedRevision: 'no_stream' });
+          const read = await store.readStream(s);
 
-        expect(read.map((e) => e.id)).toEqual(events.map((e) => e.id));
-        expect(read.map((e) => e.type)).toEqual(events.map((e) => e.type));
-        expect(read.map((e) => e.data)).toEqual(events.map((e) => e.data));
-        expect(read.map((e) => e.metadata)).toEqual(
-          events.map((e) => ({ ...e.metadata, recordedAt: '2025-03-01T09:00:00.000Z' })),
-        );
-        expect(read.map((e) => e.streamName)).toEqual([s, s, s]);
-        expect(read.map((e) => e.revision)).toEqual([0, 1, 2]);
-        expectIncreasing(read.map((e) => e.position));
-        expect(result).toEqual({
-          streamRevision: 2,
-          position: read[2].position,
-          recordedAt: '2025-03-01T09:00:00.000Z',
-          eventIds: events.map((e) => e.id),
-        });
-      });
+          expect(read.map((e) => e.id)).toEqual(events.map((e) => e.id));
+          expect(read.map((e) => e.type)).toEqual(events.map((e) => e.type));
+          expect(read.map((e) => e.data)).toEqual(events.map((e) => e.data));
+          expect(read.map((e) => e.metadata)).toEqual(
+            events.map((e) => ({ ...e.metadata, recordedAt: '2025-03-01T09:00:00.000Z' })),
+          );
+          expect(read.map((e) => e.streamName)).toEqual([s, s, s]);
+          expect(read.map((e) => e.revision)).toEqual([0, 1, 2]);
+          expectIncreasing(read.map((e) => e.position));
+          expect(result).toEqual({
+            streamRevision: 2,
+            position: read[2].position,
+            recordedAt: '2025-03-01T09:00:00.000Z',
+            eventIds: events.map((e) => e.id),
+          });
+        },
+      );
 
       it_('given a stream, when events are appended at its last revision, then revisions and positions continue', async () => {
         const s = stream('continued');
@@ -184,157 +192,185 @@ export function describeEventStoreContract(
     });
 
     describe('optimistic concurrency', () => {
-      it_('given a stream at revision 1, when appending with expected revision 0, then WrongExpectedRevisionError and nothing is appended', async () => {
-        const s = stream('stale');
-        await store.appendToStream(s, [event('MemberJoined'), event('MemberLeft')], { expectedRevision: 'no_stream' });
-        const before = await ownLog();
+      it_(
+        'given a stream at revision 1, when appending with expected revision 0, then WrongExpectedRevisionError and nothing is appended',
+        async () => {
+          const s = stream('stale');
+          await store.appendToStream(s, [event('MemberJoined'), event('MemberLeft')], { expectedRevision: 'no_stream' });
+          const before = await ownLog();
 
-        const error = await conflictOf(store.appendToStream(s, [event('MemberRejoined')], { expectedRevision: 0 }));
+          const error = await conflictOf(store.appendToStream(s, [event('MemberRejoined')], { expectedRevision: 0 }));
 
-        expect(error).toMatchObject({ stream: s, expected: 0, actual: 1 });
-        expect((await store.readStream(s)).map((e) => e.revision)).toEqual([0, 1]);
-        expect(await ownLog()).toEqual(before);
-      });
+          expect(error).toMatchObject({ stream: s, expected: 0, actual: 1 });
+          expect((await store.readStream(s)).map((e) => e.revision)).toEqual([0, 1]);
+          expect(await ownLog()).toEqual(before);
+        },
+      );
 
-      it_('given an existing stream, when appending with no_stream, then WrongExpectedRevisionError with its revision', async () => {
-        const s = stream('exists');
-        await store.appendToStream(s, [event('MemberJoined')], { expectedRevision: 'no_stream' });
+      it_(
+        'given an existing stream, when appending with no_stream, then WrongExpectedRevisionError with its revision',
+        async () => {
+          const s = stream('exists');
+          await store.appendToStream(s, [event('MemberJoined')], { expectedRevision: 'no_stream' });
 
-        const error = await conflictOf(store.appendToStream(s, [event('MemberJoined')], { expectedRevision: 'no_stream' }));
+          const error = await conflictOf(store.appendToStream(s, [event('MemberJoined')], { expectedRevision: 'no_stream' }));
 
-        expect(error).toMatchObject({ stream: s, expected: 'no_stream', actual: 0 });
-        expect(await store.readStream(s)).toHaveLength(1);
-      });
+          expect(error).toMatchObject({ stream: s, expected: 'no_stream', actual: 0 });
+          expect(await store.readStream(s)).toHaveLength(1);
+        },
+      );
 
-      it_('given a missing stream, when appending with a revision number, then WrongExpectedRevisionError with no_stream and nothing is written', async () => {
-        const s = stream('missing');
+      it_(
+        'given a missing stream, when appending with a revision number, then WrongExpectedRevisionError with no_stream and nothing is written',
+        async () => {
+          const s = stream('missing');
 
-        const error = await conflictOf(store.appendToStream(s, [event('MemberJoined')], { expectedRevision: 0 }));
+          const error = await conflictOf(store.appendToStream(s, [event('MemberJoined')], { expectedRevision: 0 }));
 
-        expect(error).toMatchObject({ stream: s, expected: 0, actual: 'no_stream' });
-        expect(await store.readStream(s)).toEqual([]);
-        expect(await ownLog()).toEqual([]);
-      });
+          expect(error).toMatchObject({ stream: s, expected: 0, actual: 'no_stream' });
+          expect(await store.readStream(s)).toEqual([]);
+          expect(await ownLog()).toEqual([]);
+        },
+      );
 
-      it_('given a stream at revision 0, when 50 appends race with expected revision 0, then exactly one succeeds and 49 conflict', async () => {
-        const s = stream('race');
-        await store.appendToStream(s, [event('MemberJoined')], { expectedRevision: 'no_stream' });
-        const contenders = Array.from({ length: 50 }, (_, i) => event('MemberTransferred', { attempt: i }));
+      it_(
+        'given a stream at revision 0, when 50 appends race with expected revision 0, then exactly one succeeds and 49 conflict',
+        async () => {
+          const s = stream('race');
+          await store.appendToStream(s, [event('MemberJoined')], { expectedRevision: 'no_stream' });
+          const contenders = Array.from({ length: 50 }, (_, i) => event('MemberTransferred', { attempt: i }));
 
-        const outcomes = await Promise.allSettled(
-          contenders.map((e) => store.appendToStream(s, [e], { expectedRevision: 0 })),
-        );
+          const outcomes = await Promise.allSettled(contenders.map((e) => store.appendToStream(s, [e], { expectedRevision: 0 })));
 
-        const won = outcomes.flatMap((o, i) => (o.status === 'fulfilled' ? [i] : []));
-        const lost = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason as unknown] : []));
-        expect(won).toHaveLength(1);
-        expect(lost).toHaveLength(49);
-        for (const reason of lost) {
-          expect(reason).toBeInstanceOf(WrongExpectedRevisionError);
-          expect(reason).toMatchObject({ stream: s, expected: 0, actual: 1 });
-        }
-        const read = await store.readStream(s);
-        expect(read.map((e) => e.id)).toEqual([read[0].id, contenders[won[0]].id]);
-      });
+          const won = outcomes.flatMap((o, i) => (o.status === 'fulfilled' ? [i] : []));
+          const lost = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason as unknown] : []));
+          expect(won).toHaveLength(1);
+          expect(lost).toHaveLength(49);
+          for (const reason of lost) {
+            expect(reason).toBeInstanceOf(WrongExpectedRevisionError);
+            expect(reason).toMatchObject({ stream: s, expected: 0, actual: 1 });
+          }
+          const read = await store.readStream(s);
+          expect(read.map((e) => e.id)).toEqual([read[0].id, contenders[won[0]].id]);
+        },
+      );
     });
 
     describe('idempotent retries', () => {
-      it_('given events appended, when the same ids are appended again at the same expected revision, then the original result comes back and nothing is written', async () => {
-        const s = stream('retried');
-        await store.appendToStream(s, [event('MemberJoined')], { expectedRevision: 'no_stream' });
-        const batch = [event('MemberTransferred'), event('MemberCategoryChanged')];
-        const original = await store.appendToStream(s, batch, { expectedRevision: 0 });
-        const logBefore = await ownLog();
-        clock.set('2025-03-02T12:00:00.000Z');
+      it_(
+        'given events appended, when the same ids are appended again at the same expected revision, then the original result comes back and nothing is written',
+        async () => {
+          const s = stream('retried');
+          await store.appendToStream(s, [event('MemberJoined')], { expectedRevision: 'no_stream' });
+          const batch = [event('MemberTransferred'), event('MemberCategoryChanged')];
+          const original = await store.appendToStream(s, batch, { expectedRevision: 0 });
+          const logBefore = await ownLog();
+          clock.set('2025-03-02T12:00:00.000Z');
 
-        const retried = await store.appendToStream(s, batch, { expectedRevision: 0 });
+          const retried = await store.appendToStream(s, batch, { expectedRevision: 0 });
 
-        expect(retried).toEqual(original);
-        expect(await store.readStream(s)).toHaveLength(3);
-        expect(await ownLog()).toEqual(logBefore);
-      });
+          expect(retried).toEqual(original);
+          expect(await store.readStream(s)).toHaveLength(3);
+          expect(await ownLog()).toEqual(logBefore);
+        },
+      );
 
-      it_('given the stream moved on after an append, when that append is retried, then the original result comes back', async () => {
-        const s = stream('moved-on');
-        const batch = [event('MemberJoined')];
-        const original = await store.appendToStream(s, batch, { expectedRevision: 'no_stream' });
-        await store.appendToStream(s, [event('MemberLeft')], { expectedRevision: 0 });
-        clock.set('2025-03-02T12:00:00.000Z');
+      it_(
+        'given the stream moved on after an append, when that append is retried, then the original result comes back',
+        async () => {
+          const s = stream('moved-on');
+          const batch = [event('MemberJoined')];
+          const original = await store.appendToStream(s, batch, { expectedRevision: 'no_stream' });
+          await store.appendToStream(s, [event('MemberLeft')], { expectedRevision: 0 });
+          clock.set('2025-03-02T12:00:00.000Z');
 
-        const retried = await store.appendToStream(s, batch, { expectedRevision: 'no_stream' });
+          const retried = await store.appendToStream(s, batch, { expectedRevision: 'no_stream' });
 
-        expect(retried).toEqual(original);
-        expect(await store.readStream(s)).toHaveLength(2);
-      });
+          expect(retried).toEqual(original);
+          expect(await store.readStream(s)).toHaveLength(2);
+        },
+      );
 
-      it_('given events stored, when the same ids are appended at a different, stale expected revision, then it is a conflict', async () => {
-        const s = stream('misplaced');
-        const [a, b, c] = [event('MemberJoined'), event('MemberTransferred'), event('MemberLeft')];
-        await store.appendToStream(s, [a, b], { expectedRevision: 'no_stream' });
-        await store.appendToStream(s, [c], { expectedRevision: 1 });
+      it_(
+        'given events stored, when the same ids are appended at a different, stale expected revision, then it is a conflict',
+        async () => {
+          const s = stream('misplaced');
+          const [a, b, c] = [event('MemberJoined'), event('MemberTransferred'), event('MemberLeft')];
+          await store.appendToStream(s, [a, b], { expectedRevision: 'no_stream' });
+          await store.appendToStream(s, [c], { expectedRevision: 1 });
 
-        expect(await conflictOf(store.appendToStream(s, [a, b], { expectedRevision: 0 }))).toMatchObject({ actual: 2 });
-        expect(await conflictOf(store.appendToStream(s, [c], { expectedRevision: 'no_stream' }))).toMatchObject({
-          actual: 2,
-        });
-        expect(await store.readStream(s)).toHaveLength(3);
-      });
+          expect(await conflictOf(store.appendToStream(s, [a, b], { expectedRevision: 0 }))).toMatchObject({ actual: 2 });
+          expect(await conflictOf(store.appendToStream(s, [c], { expectedRevision: 'no_stream' }))).toMatchObject({
+            actual: 2,
+          });
+          expect(await store.readStream(s)).toHaveLength(3);
+        },
+      );
     });
 
     describe('global log', () => {
-      it_('given appends to several streams, when reading all, then events come in append order with increasing positions', async () => {
-        const [s1, s2, s3] = [stream('a'), stream('b'), stream('c')];
-        const results = [
-          await store.appendToStream(s1, [event('MemberJoined')], { expectedRevision: 'no_stream' }),
-          await store.appendToStream(s2, [event('MemberJoined'), event('MemberLeft')], { expectedRevision: 'no_stream' }),
-          await store.appendToStream(s1, [event('MemberLeft')], { expectedRevision: 0 }),
-          await store.appendToStream(s3, [event('MemberJoined')], { expectedRevision: 'no_stream' }),
-        ];
+      it_(
+        'given appends to several streams, when reading all, then events come in append order with increasing positions',
+        async () => {
+          const [s1, s2, s3] = [stream('a'), stream('b'), stream('c')];
+          const results = [
+            await store.appendToStream(s1, [event('MemberJoined')], { expectedRevision: 'no_stream' }),
+            await store.appendToStream(s2, [event('MemberJoined'), event('MemberLeft')], { expectedRevision: 'no_stream' }),
+            await store.appendToStream(s1, [event('MemberLeft')], { expectedRevision: 0 }),
+            await store.appendToStream(s3, [event('MemberJoined')], { expectedRevision: 'no_stream' }),
+          ];
 
-        const log = await ownLog();
+          const log = await ownLog();
 
-        expect(log.map((e) => [e.streamName, e.revision])).toEqual([
-          [s1, 0],
-          [s2, 0],
-          [s2, 1],
-          [s1, 1],
-          [s3, 0],
-        ]);
-        expectIncreasing(log.map((e) => e.position));
-        expect(results.map((r) => r.position)).toEqual([log[0], log[2], log[3], log[4]].map((e) => e.position));
-        const perStream = [...(await store.readStream(s1)), ...(await store.readStream(s2))];
-        expect(perStream.map((e) => e.position).sort()).toEqual(
-          log.filter((e) => e.streamName !== s3).map((e) => e.position).sort(),
-        );
-      });
+          expect(log.map((e) => [e.streamName, e.revision])).toEqual([
+            [s1, 0],
+            [s2, 0],
+            [s2, 1],
+            [s1, 1],
+            [s3, 0],
+          ]);
+          expectIncreasing(log.map((e) => e.position));
+          expect(results.map((r) => r.position)).toEqual([log[0], log[2], log[3], log[4]].map((e) => e.position));
+          const perStream = [...(await store.readStream(s1)), ...(await store.readStream(s2))];
+          expect(perStream.map((e) => e.position).sort()).toEqual(
+            log
+              .filter((e) => e.streamName !== s3)
+              .map((e) => e.position)
+              .sort(),
+          );
+        },
+      );
 
-      it_('given events in the log, when reading after a position with maxCount, then only later events come, at most maxCount at a time', async () => {
-        const s1 = stream('paged-1');
-        const s2 = stream('paged-2');
-        await store.appendToStream(s1, [event('E0'), event('E1')], { expectedRevision: 'no_stream' });
-        await store.appendToStream(s2, [event('E2')], { expectedRevision: 'no_stream' });
-        await store.appendToStream(s1, [event('E3'), event('E4')], { expectedRevision: 1 });
-        const all = await ownLog();
-        expect(all.map((e) => e.type)).toEqual(['E0', 'E1', 'E2', 'E3', 'E4']);
+      it_(
+        'given events in the log, when reading after a position with maxCount, then only later events come, at most maxCount at a time',
+        async () => {
+          const s1 = stream('paged-1');
+          const s2 = stream('paged-2');
+          await store.appendToStream(s1, [event('E0'), event('E1')], { expectedRevision: 'no_stream' });
+          await store.appendToStream(s2, [event('E2')], { expectedRevision: 'no_stream' });
+          await store.appendToStream(s1, [event('E3'), event('E4')], { expectedRevision: 1 });
+          const all = await ownLog();
+          expect(all.map((e) => e.type)).toEqual(['E0', 'E1', 'E2', 'E3', 'E4']);
 
-        const page = await store.readAll({ after: all[1].position, maxCount: 2 });
-        expect(page).toHaveLength(2);
-        for (const e of page) expect(big(e.position)).toBeGreaterThan(big(all[1].position));
-        expect(own(page)).toEqual(all.slice(2, 2 + own(page).length));
-        if (!shared) expect(page).toEqual(all.slice(2, 4));
+          const page = await store.readAll({ after: all[1].position, maxCount: 2 });
+          expect(page).toHaveLength(2);
+          for (const e of page) expect(big(e.position)).toBeGreaterThan(big(all[1].position));
+          expect(own(page)).toEqual(all.slice(2, 2 + own(page).length));
+          if (!shared) expect(page).toEqual(all.slice(2, 4));
 
-        const paged: RecordedEvent[] = [];
-        let after = start;
-        for (;;) {
-          const next = await store.readAll({ after, maxCount: 2 });
-          expect(next.length).toBeLessThanOrEqual(2);
-          paged.push(...own(next));
-          if (next.length === 0 || paged.at(-1)?.id === all[4].id) break;
-          after = next[next.length - 1].position;
-        }
-        expect(paged).toEqual(all);
-        expect(await store.readAll({ after: all[4].position, maxCount: 10 }).then(own)).toEqual([]);
-      });
+          const paged: RecordedEvent[] = [];
+          let after = start;
+          for (;;) {
+            const next = await store.readAll({ after, maxCount: 2 });
+            expect(next.length).toBeLessThanOrEqual(2);
+            paged.push(...own(next));
+            if (next.length === 0 || paged.at(-1)?.id === all[4].id) break;
+            after = next[next.length - 1].position;
+          }
+          expect(paged).toEqual(all);
+          expect(await store.readAll({ after: all[4].position, maxCount: 10 }).then(own)).toEqual([]);
+        },
+      );
 
       (shared ? it.skip : it)(
         'given a fresh store, when asking for the head position, then there is none',
@@ -360,52 +396,58 @@ export function describeEventStoreContract(
     });
 
     describe('subscribeToAll', () => {
-      it_('given events in the log, when subscribing from the start, then they arrive in order one at a time, followed by live appends, until stopped', async () => {
-        const s = stream('sub-start');
-        await store.appendToStream(s, [event('E0'), event('E1')], { expectedRevision: 'no_stream' });
-        const delivery = new Delivery((e) => streams.has(e.streamName));
+      it_(
+        'given events in the log, when subscribing from the start, then they arrive in order one at a time, followed by live appends, until stopped',
+        async () => {
+          const s = stream('sub-start');
+          await store.appendToStream(s, [event('E0'), event('E1')], { expectedRevision: 'no_stream' });
+          const delivery = new Delivery((e) => streams.has(e.streamName));
 
-        const subscription = store.subscribeToAll(delivery.handler, { after: start, onError: delivery.onError });
-        await delivery.until(2);
-        await store.appendToStream(s, [event('E2')], { expectedRevision: 1 });
-        await store.appendToStream(stream('sub-other'), [event('E3')], { expectedRevision: 'no_stream' });
-        await delivery.until(4);
-        await subscription.stop();
+          const subscription = store.subscribeToAll(delivery.handler, { after: start, onError: delivery.onError });
+          await delivery.until(2);
+          await store.appendToStream(s, [event('E2')], { expectedRevision: 1 });
+          await store.appendToStream(stream('sub-other'), [event('E3')], { expectedRevision: 'no_stream' });
+          await delivery.until(4);
+          await subscription.stop();
 
-        expect(delivery.events.map((e) => e.type)).toEqual(['E0', 'E1', 'E2', 'E3']);
-        expect(delivery.events).toEqual(await ownLog());
-        expect(delivery.maxInFlight).toBe(1);
+          expect(delivery.events.map((e) => e.type)).toEqual(['E0', 'E1', 'E2', 'E3']);
+          expect(delivery.events).toEqual(await ownLog());
+          expect(delivery.maxInFlight).toBe(1);
 
-        const last = delivery.events[3].position;
-        await store.appendToStream(s, [event('E4')], { expectedRevision: 2 });
-        // A second subscription seeing E4 shows it was delivered; the stopped one must not get it.
-        const witness = new Delivery((e) => streams.has(e.streamName));
-        const witnessing = store.subscribeToAll(witness.handler, { after: last, onError: witness.onError });
-        await witness.until(1);
-        await witnessing.stop();
-        expect(witness.events.map((e) => e.type)).toEqual(['E4']);
-        expect(delivery.events).toHaveLength(4);
-      });
+          const last = delivery.events[3].position;
+          await store.appendToStream(s, [event('E4')], { expectedRevision: 2 });
+          // A second subscription seeing E4 shows it was delivered; the stopped one must not get it.
+          const witness = new Delivery((e) => streams.has(e.streamName));
+          const witnessing = store.subscribeToAll(witness.handler, { after: last, onError: witness.onError });
+          await witness.until(1);
+          await witnessing.stop();
+          expect(witness.events.map((e) => e.type)).toEqual(['E4']);
+          expect(delivery.events).toHaveLength(4);
+        },
+      );
 
-      it_('given a checkpoint, when subscribing after it, then exactly the later events arrive in order, then live ones', async () => {
-        const s = stream('sub-checkpoint');
-        await store.appendToStream(s, [event('E0'), event('E1'), event('E2')], { expectedRevision: 'no_stream' });
-        const [checkpoint] = await ownLog();
-        const delivery = new Delivery((e) => streams.has(e.streamName));
+      it_(
+        'given a checkpoint, when subscribing after it, then exactly the later events arrive in order, then live ones',
+        async () => {
+          const s = stream('sub-checkpoint');
+          await store.appendToStream(s, [event('E0'), event('E1'), event('E2')], { expectedRevision: 'no_stream' });
+          const [checkpoint] = await ownLog();
+          const delivery = new Delivery((e) => streams.has(e.streamName));
 
-        const subscription = store.subscribeToAll(delivery.handler, {
-          after: checkpoint.position,
-          onError: delivery.onError,
-        });
-        await delivery.until(2);
-        await store.appendToStream(s, [event('E3')], { expectedRevision: 2 });
-        await delivery.until(3);
-        await subscription.stop();
+          const subscription = store.subscribeToAll(delivery.handler, {
+            after: checkpoint.position,
+            onError: delivery.onError,
+          });
+          await delivery.until(2);
+          await store.appendToStream(s, [event('E3')], { expectedRevision: 2 });
+          await delivery.until(3);
+          await subscription.stop();
 
-        expect(delivery.events.map((e) => e.type)).toEqual(['E1', 'E2', 'E3']);
-        expect(new Set(delivery.events.map((e) => e.id)).size).toBe(3);
-        expectIncreasing([checkpoint.position, ...delivery.events.map((e) => e.position)]);
-      });
+          expect(delivery.events.map((e) => e.type)).toEqual(['E1', 'E2', 'E3']);
+          expect(new Set(delivery.events.map((e) => e.id)).size).toBe(3);
+          expectIncreasing([checkpoint.position, ...delivery.events.map((e) => e.position)]);
+        },
+      );
 
       it_('given a handler that fails, when an event arrives, then onError is called and delivery stops', async () => {
         const s = stream('sub-failing');
@@ -430,18 +472,21 @@ export function describeEventStoreContract(
     });
 
     describe('claimCommandId', () => {
-      it_('given an unclaimed command id, when it is claimed twice, then first claimed, then existing with the first stream and fingerprint', async () => {
-        const commandId = `cmd-${run}-${randomUUID()}`;
+      it_(
+        'given an unclaimed command id, when it is claimed twice, then first claimed, then existing with the first stream and fingerprint',
+        async () => {
+          const commandId = `cmd-${run}-${randomUUID()}`;
 
-        const first = await store.claimCommandId(commandId, 'member-m1', 'fp-1');
-        const second = await store.claimCommandId(commandId, 'member-m2', 'fp-2');
-        const same = await store.claimCommandId(commandId, 'member-m1', 'fp-1');
+          const first = await store.claimCommandId(commandId, 'member-m1', 'fp-1');
+          const second = await store.claimCommandId(commandId, 'member-m2', 'fp-2');
+          const same = await store.claimCommandId(commandId, 'member-m1', 'fp-1');
 
-        expect(first).toEqual({ status: 'claimed' });
-        expect(second).toEqual({ status: 'existing', stream: 'member-m1', fingerprint: 'fp-1' });
-        expect(same).toEqual({ status: 'existing', stream: 'member-m1', fingerprint: 'fp-1' });
-        expect(await store.claimCommandId(`${commandId}-other`, 'member-m2', 'fp-2')).toEqual({ status: 'claimed' });
-      });
+          expect(first).toEqual({ status: 'claimed' });
+          expect(second).toEqual({ status: 'existing', stream: 'member-m1', fingerprint: 'fp-1' });
+          expect(same).toEqual({ status: 'existing', stream: 'member-m1', fingerprint: 'fp-1' });
+          expect(await store.claimCommandId(`${commandId}-other`, 'member-m2', 'fp-2')).toEqual({ status: 'claimed' });
+        },
+      );
 
       it_('given claimed command ids, when reading the log, then the claims are not events of it', async () => {
         const s = stream('with-claim');

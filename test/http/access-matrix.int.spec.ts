@@ -165,7 +165,13 @@ describe('the access matrix: role × endpoint', () => {
         const enterpriseId = `er-${next()}`;
         return {
           path: '/enterprises',
-          body: { enterpriseId, parkId: 'p1', name: `Enterprise ${enterpriseId}`, ownership: 'non-public', effectiveDate: '2012-01-01' },
+          body: {
+            enterpriseId,
+            parkId: 'p1',
+            name: `Enterprise ${enterpriseId}`,
+            ownership: 'non-public',
+            effectiveDate: '2012-01-01',
+          },
           stream: `enterprise-${enterpriseId}`,
           type: 'EnterpriseRegistered',
           target: 'park p1',
@@ -175,13 +181,19 @@ describe('the access matrix: role × endpoint', () => {
     },
     {
       route: 'POST /enterprises/:id/union (enterprise in p1)',
-      prepare: async () => onEnterprise(await freshEnterprise(), '/union', { effectiveDate: '2016-05-01' }, 'EnterpriseUnionEstablished'),
+      prepare: async () =>
+        onEnterprise(await freshEnterprise(), '/union', { effectiveDate: '2016-05-01' }, 'EnterpriseUnionEstablished'),
       outcomes: AT_P1,
     },
     {
       route: 'POST /enterprises/:id/headcount (enterprise in p1)',
       prepare: async () =>
-        onEnterprise(await freshEnterprise(), '/headcount', { employees: 120, effectiveDate: '2016-06-30' }, 'EnterpriseHeadcountReported'),
+        onEnterprise(
+          await freshEnterprise(),
+          '/headcount',
+          { employees: 120, effectiveDate: '2016-06-30' },
+          'EnterpriseHeadcountReported',
+        ),
       outcomes: AT_P1,
     },
     {
@@ -195,7 +207,12 @@ describe('the access matrix: role × endpoint', () => {
         const id = await freshEnterprise();
         const headcount = await admin.post(`/enterprises/${id}/headcount`, { employees: 80, effectiveDate: '2016-06-30' });
         expectAnswer(headcount);
-        return onEnterprise(id, `/entries/${headcount.body.eventId}/void`, { reason: 'reported for the wrong enterprise' }, 'EntryVoided');
+        return onEnterprise(
+          id,
+          `/entries/${headcount.body.eventId}/void`,
+          { reason: 'reported for the wrong enterprise' },
+          'EntryVoided',
+        );
       },
       outcomes: AT_P1,
     },
@@ -206,7 +223,14 @@ describe('the access matrix: role × endpoint', () => {
         const memberId = `mj-${n}`;
         return {
           path: '/members',
-          body: { memberId, personId: residentId(100 + n), name: '李四', category: 'migrant', enterpriseId: 'e1', effectiveDate: '2016-03-01' },
+          body: {
+            memberId,
+            personId: residentId(100 + n),
+            name: '李四',
+            category: 'migrant',
+            enterpriseId: 'e1',
+            effectiveDate: '2016-03-01',
+          },
           stream: `member-${memberId}`,
           type: 'MemberJoined',
           target: 'enterprise e1',
@@ -216,7 +240,8 @@ describe('the access matrix: role × endpoint', () => {
     },
     {
       route: 'POST /members/:id/transfer (e1@p1 → e2@p2, same city)',
-      prepare: async () => onMember(await joinFresh('e1'), '/transfer', { toEnterpriseId: 'e2', effectiveDate: '2018-01-01' }, 'MemberTransferred'),
+      prepare: async () =>
+        onMember(await joinFresh('e1'), '/transfer', { toEnterpriseId: 'e2', effectiveDate: '2018-01-01' }, 'MemberTransferred'),
       outcomes: [
         ['PA', 201],
         ['CO(c1)', 201],
@@ -228,7 +253,8 @@ describe('the access matrix: role × endpoint', () => {
     },
     {
       route: 'POST /members/:id/transfer (e1@p1 → e3@p3, across cities)',
-      prepare: async () => onMember(await joinFresh('e1'), '/transfer', { toEnterpriseId: 'e3', effectiveDate: '2018-01-01' }, 'MemberTransferred'),
+      prepare: async () =>
+        onMember(await joinFresh('e1'), '/transfer', { toEnterpriseId: 'e3', effectiveDate: '2018-01-01' }, 'MemberTransferred'),
       outcomes: [
         ['PA', 201],
         ['CO(c1)', 403], // the destination city is outside
@@ -240,24 +266,41 @@ describe('the access matrix: role × endpoint', () => {
     },
     {
       route: 'POST /members/:id/transfer (e1 → e1b, both in p1)',
-      prepare: async () => onMember(await joinFresh('e1'), '/transfer', { toEnterpriseId: 'e1b', effectiveDate: '2018-01-01' }, 'MemberTransferred'),
+      prepare: async () =>
+        onMember(await joinFresh('e1'), '/transfer', { toEnterpriseId: 'e1b', effectiveDate: '2018-01-01' }, 'MemberTransferred'),
       outcomes: AT_P1,
     },
     {
       route: 'POST /members/:id/category (member at p1)',
-      prepare: async () => onMember(await joinFresh('e1'), '/category', { category: 'regular', effectiveDate: '2016-01-01' }, 'MemberCategoryChanged'),
+      prepare: async () =>
+        onMember(
+          await joinFresh('e1'),
+          '/category',
+          { category: 'regular', effectiveDate: '2016-01-01' },
+          'MemberCategoryChanged',
+        ),
       outcomes: AT_P1,
     },
     {
       route: 'POST /members/:id/category (moved p1 → p2 in 2018; dated 2016, at p1)',
       prepare: async () =>
-        onMember((await movedMember()).memberId, '/category', { category: 'regular', effectiveDate: '2016-01-01' }, 'MemberCategoryChanged'),
+        onMember(
+          (await movedMember()).memberId,
+          '/category',
+          { category: 'regular', effectiveDate: '2016-01-01' },
+          'MemberCategoryChanged',
+        ),
       outcomes: AT_P1,
     },
     {
       route: 'POST /members/:id/category (moved p1 → p2 in 2018; dated 2019, at p2)',
       prepare: async () =>
-        onMember((await movedMember()).memberId, '/category', { category: 'regular', effectiveDate: '2019-01-01' }, 'MemberCategoryChanged'),
+        onMember(
+          (await movedMember()).memberId,
+          '/category',
+          { category: 'regular', effectiveDate: '2019-01-01' },
+          'MemberCategoryChanged',
+        ),
       outcomes: [
         ['PA', 201],
         ['CO(c1)', 201],
@@ -269,12 +312,14 @@ describe('the access matrix: role × endpoint', () => {
     },
     {
       route: 'POST /members/:id/leave (member at p1)',
-      prepare: async () => onMember(await joinFresh('e1'), '/leave', { reason: 'left-employment', effectiveDate: '2017-03-31' }, 'MemberLeft'),
+      prepare: async () =>
+        onMember(await joinFresh('e1'), '/leave', { reason: 'left-employment', effectiveDate: '2017-03-31' }, 'MemberLeft'),
       outcomes: AT_P1,
     },
     {
       route: 'POST /members/:id/leave (moved p1 → p2 in 2018; dated 2020, at p2)',
-      prepare: async () => onMember((await movedMember()).memberId, '/leave', { reason: 'resigned', effectiveDate: '2020-03-31' }, 'MemberLeft'),
+      prepare: async () =>
+        onMember((await movedMember()).memberId, '/leave', { reason: 'resigned', effectiveDate: '2020-03-31' }, 'MemberLeft'),
       outcomes: [
         ['PA', 201],
         ['CO(c1)', 201],
@@ -290,7 +335,12 @@ describe('the access matrix: role × endpoint', () => {
         const memberId = await joinFresh('e1');
         const change = await admin.post(`/members/${memberId}/category`, { category: 'dispatched', effectiveDate: '2016-01-01' });
         expectAnswer(change);
-        return onMember(memberId, `/entries/${change.body.eventId}/void`, { reason: 'recorded for the wrong member' }, 'EntryVoided');
+        return onMember(
+          memberId,
+          `/entries/${change.body.eventId}/void`,
+          { reason: 'recorded for the wrong member' },
+          'EntryVoided',
+        );
       },
       outcomes: AT_P1,
     },
@@ -312,7 +362,8 @@ describe('the access matrix: role × endpoint', () => {
     {
       route: 'POST /members/:id/erase (member at p1)',
       adminOnly: true,
-      prepare: async () => onMember(await joinFresh('e1'), '/erase', { reason: 'the member asked for erasure' }, 'MemberPersonalDataErased'),
+      prepare: async () =>
+        onMember(await joinFresh('e1'), '/erase', { reason: 'the member asked for erasure' }, 'MemberPersonalDataErased'),
       outcomes: [
         ['PA', 201],
         ['CO(c1)', 403],
@@ -332,9 +383,18 @@ describe('the access matrix: role × endpoint', () => {
     ledger = await startLedger({ env: { LEDGER_RATE_LIMIT_PER_MINUTE: '1000000' } });
     admin = new LedgerClient(ledger);
     store = ledger.app.get<EventStore>(EVENT_STORE);
-    for (const [parkId, cityId] of [['p1', 'c1'], ['p2', 'c1'], ['p3', 'c2']])
+    for (const [parkId, cityId] of [
+      ['p1', 'c1'],
+      ['p2', 'c1'],
+      ['p3', 'c2'],
+    ])
       expectAnswer(await admin.registerPark(parkId, '2010-01-01', { cityId }));
-    for (const [enterpriseId, parkId] of [['e1', 'p1'], ['e1b', 'p1'], ['e2', 'p2'], ['e3', 'p3']])
+    for (const [enterpriseId, parkId] of [
+      ['e1', 'p1'],
+      ['e1b', 'p1'],
+      ['e2', 'p2'],
+      ['e3', 'p3'],
+    ])
       expectAnswer(await admin.registerEnterprise(enterpriseId, parkId, '2010-06-01'));
     expectAnswer(await admin.join('m1', residentId(1), 'e1', '2015-01-01'));
     expectAnswer(await admin.join('m2', residentId(2), 'e2', '2015-01-01'));
@@ -399,12 +459,14 @@ describe('the access matrix: role × endpoint', () => {
         expect(await admin.head()).toBe(res.body.position);
         expect(BigInt(res.body.position)).toBeGreaterThan(BigInt(before ?? '0'));
         const recorded = (await store.readStream(prepared.stream)).at(-1);
-        expect({ id: recorded?.id, type: recorded?.type, actor: recorded?.metadata.actor, revision: recorded?.revision }).toEqual({
-          id: res.body.eventId,
-          type: prepared.type,
-          actor: principal.sub,
-          revision: res.body.streamRevision,
-        });
+        expect({ id: recorded?.id, type: recorded?.type, actor: recorded?.metadata.actor, revision: recorded?.revision }).toEqual(
+          {
+            id: res.body.eventId,
+            type: prepared.type,
+            actor: principal.sub,
+            revision: res.body.streamRevision,
+          },
+        );
         return;
       }
       const reason = endpoint.adminOnly ? ADMINS_ONLY : principal.role === 'auditor' ? AUDITORS_READ : OUTSIDE_SCOPE;
@@ -423,7 +485,13 @@ describe('the access matrix: role × endpoint', () => {
       const replay = await ledger.as(PRINCIPALS['CO(c2)']).post(`/parks/${parkId}/union`).send(body);
       // Actual today: 200 with the admin's original answer (the commandId replay runs before the scope check).
       const path = `/parks/${parkId}/union`;
-      await expectDenied(replay, 403, { who: PRINCIPALS['CO(c2)'], method: 'POST', path, target: `park ${parkId}`, reason: OUTSIDE_SCOPE });
+      await expectDenied(replay, 403, {
+        who: PRINCIPALS['CO(c2)'],
+        method: 'POST',
+        path,
+        target: `park ${parkId}`,
+        reason: OUTSIDE_SCOPE,
+      });
       expect(await admin.head()).toBe(before);
     });
   });
@@ -431,10 +499,42 @@ describe('the access matrix: role × endpoint', () => {
   describe('reads: GET /members/:id and GET /members/:id/history', () => {
     /** Who sees each member: anyone whose scope holds a park of the member's history; the others get 404. */
     const SEES: Record<string, ReadonlyArray<readonly [keyof typeof PRINCIPALS, 200 | 404]>> = {
-      m1: [['PA', 200], ['AU', 200], ['CO(c1)', 200], ['PC(p1)', 200], ['CO(c2)', 404], ['PC(p2)', 404], ['PC(p3)', 404]],
-      m2: [['PA', 200], ['AU', 200], ['CO(c1)', 200], ['PC(p2)', 200], ['CO(c2)', 404], ['PC(p1)', 404], ['PC(p3)', 404]],
-      m3: [['PA', 200], ['AU', 200], ['CO(c2)', 200], ['PC(p3)', 200], ['CO(c1)', 404], ['PC(p1)', 404], ['PC(p2)', 404]],
-      mv: [['PA', 200], ['AU', 200], ['CO(c1)', 200], ['PC(p1)', 200], ['PC(p2)', 200], ['CO(c2)', 404], ['PC(p3)', 404]],
+      m1: [
+        ['PA', 200],
+        ['AU', 200],
+        ['CO(c1)', 200],
+        ['PC(p1)', 200],
+        ['CO(c2)', 404],
+        ['PC(p2)', 404],
+        ['PC(p3)', 404],
+      ],
+      m2: [
+        ['PA', 200],
+        ['AU', 200],
+        ['CO(c1)', 200],
+        ['PC(p2)', 200],
+        ['CO(c2)', 404],
+        ['PC(p1)', 404],
+        ['PC(p3)', 404],
+      ],
+      m3: [
+        ['PA', 200],
+        ['AU', 200],
+        ['CO(c2)', 200],
+        ['PC(p3)', 200],
+        ['CO(c1)', 404],
+        ['PC(p1)', 404],
+        ['PC(p2)', 404],
+      ],
+      mv: [
+        ['PA', 200],
+        ['AU', 200],
+        ['CO(c1)', 200],
+        ['PC(p1)', 200],
+        ['PC(p2)', 200],
+        ['CO(c2)', 404],
+        ['PC(p3)', 404],
+      ],
     };
     const READ_CELLS = ['', '/history'].flatMap((suffix) =>
       Object.entries(SEES).flatMap(([memberId, outcomes]) =>
@@ -455,14 +555,32 @@ describe('the access matrix: role × endpoint', () => {
         if (suffix === '/history') {
           // Continuity: every reader who may see the member sees every entry, in the same order.
           const full = await admin.history(memberId);
-          expect(res.body.entries.map((e: { eventId: string }) => e.eventId)).toEqual(full.body.entries.map((e: { eventId: string }) => e.eventId));
+          expect(res.body.entries.map((e: { eventId: string }) => e.eventId)).toEqual(
+            full.body.entries.map((e: { eventId: string }) => e.eventId),
+          );
         }
       } else {
-        await expectDenied(res, 404, { who: principal, method: 'GET', path, target: `member ${memberId}`, reason: /^read outside the caller's scope/ });
+        await expectDenied(res, 404, {
+          who: principal,
+          method: 'GET',
+          path,
+          target: `member ${memberId}`,
+          reason: /^read outside the caller's scope/,
+        });
         // Indistinguishable from a member who does not exist.
-        expect(res.body).toEqual({ statusCode: 404, code: 'NOT_FOUND', message: `Member ${memberId} does not exist`, details: { memberId } });
+        expect(res.body).toEqual({
+          statusCode: 404,
+          code: 'NOT_FOUND',
+          message: `Member ${memberId} does not exist`,
+          details: { memberId },
+        });
         const missing = await ledger.as(principal).get(path.replace(memberId, 'nobody'));
-        expect(missing.body).toEqual({ statusCode: 404, code: 'NOT_FOUND', message: 'Member nobody does not exist', details: { memberId: 'nobody' } });
+        expect(missing.body).toEqual({
+          statusCode: 404,
+          code: 'NOT_FOUND',
+          message: 'Member nobody does not exist',
+          details: { memberId: 'nobody' },
+        });
       }
       expect(await admin.head()).toBe(before);
     });
@@ -479,7 +597,12 @@ describe('the access matrix: role × endpoint', () => {
 
     it('given a member who moved from p1 to p2, when the clerk of p1 reads the history, then facts at p2 alone are listed but redacted', async () => {
       const full = (await admin.history('mv')).body.entries as Array<Record<string, unknown>>;
-      expect(full.map((e) => e.type)).toEqual(['MemberJoined', 'MemberCategoryChanged', 'MemberTransferred', 'MemberCategoryChanged']);
+      expect(full.map((e) => e.type)).toEqual([
+        'MemberJoined',
+        'MemberCategoryChanged',
+        'MemberTransferred',
+        'MemberCategoryChanged',
+      ]);
       const res = await ledger.as(PRINCIPALS['PC(p1)']).get('/members/mv/history');
       expect(res.status).toBe(200);
       const seen = res.body.entries as Array<Record<string, unknown>>;
@@ -487,7 +610,10 @@ describe('the access matrix: role × endpoint', () => {
       // The join, the change at p1 and the transfer out of p1 are p1's own facts.
       expect(seen.slice(0, 3)).toEqual(full.slice(0, 3));
       expect(seen[0]).toMatchObject({ actor: ADMIN.sub, data: { parkId: 'p1', enterpriseId: 'e1' } });
-      expect(seen[2]).toMatchObject({ actor: PRINCIPALS['CO(c1)'].sub, data: { from: { parkId: 'p1' }, to: { parkId: 'p2', enterpriseId: 'e2' } } });
+      expect(seen[2]).toMatchObject({
+        actor: PRINCIPALS['CO(c1)'].sub,
+        data: { from: { parkId: 'p1' }, to: { parkId: 'p2', enterpriseId: 'e2' } },
+      });
       // The change recorded by p2's clerk at p2: that it happened, when, and where; not who or what.
       expect(seen[3]).toEqual({
         eventId: full[3].eventId,
@@ -506,7 +632,9 @@ describe('the access matrix: role × endpoint', () => {
 
     it('given a member who moved from p1 to p2, when the clerk of p2 reads the history, then the facts at p1 alone are redacted', async () => {
       const full = (await admin.history('mv')).body.entries as Array<Record<string, unknown>>;
-      const seen = (await ledger.as(PRINCIPALS['PC(p2)']).get('/members/mv/history')).body.entries as Array<Record<string, unknown>>;
+      const seen = (await ledger.as(PRINCIPALS['PC(p2)']).get('/members/mv/history')).body.entries as Array<
+        Record<string, unknown>
+      >;
       expect(seen.map((e) => e.eventId)).toEqual(full.map((e) => e.eventId));
       expect(seen.map((e) => e.redacted ?? false)).toEqual([true, true, false, false]);
       expect(seen[0]).toMatchObject({ type: 'MemberJoined', actor: null, data: { parkIds: ['p1'] } });
@@ -527,7 +655,13 @@ describe('the access matrix: role × endpoint', () => {
         expect(res.status).toBe(200);
         expect(Array.isArray(res.body.denials)).toBe(true);
       } else {
-        await expectDenied(res, 403, { who: PRINCIPALS[who], method: 'GET', path: '/access-denials', target: null, reason: ADMINS_ONLY });
+        await expectDenied(res, 403, {
+          who: PRINCIPALS[who],
+          method: 'GET',
+          path: '/access-denials',
+          target: null,
+          reason: ADMINS_ONLY,
+        });
       }
     });
 
@@ -541,7 +675,11 @@ describe('the access matrix: role × endpoint', () => {
       const clerk = PRINCIPALS['PC(p2)'];
       const officer = PRINCIPALS['CO(c2)'];
       expectRefusal(await ledger.as(clerk).get('/members/m1/history?x=1'), 404, 'NOT_FOUND');
-      expectRefusal(await ledger.as(officer).post('/enterprises/e1/headcount').send({ employees: 5, effectiveDate: '2016-06-30' }), 403, 'FORBIDDEN');
+      expectRefusal(
+        await ledger.as(officer).post('/enterprises/e1/headcount').send({ employees: 5, effectiveDate: '2016-06-30' }),
+        403,
+        'FORBIDDEN',
+      );
       const res = await ledger.as(PRINCIPALS.PA).get('/access-denials?limit=2');
       expect(res.status).toBe(200);
       expect(res.body.denials).toEqual([

@@ -16,60 +16,380 @@ interface BadRequest {
 }
 
 const park = { parkId: 'p-new', name: 'New park', cityId: 'nanchang', level: 'national', effectiveDate: '2015-03-01' };
-const join = { memberId: 'm-new', personId: residentId(500), name: '李四', category: 'regular', enterpriseId: 'e1', effectiveDate: '2016-03-15' };
+const join = {
+  memberId: 'm-new',
+  personId: residentId(500),
+  name: '李四',
+  category: 'regular',
+  enterpriseId: 'e1',
+  effectiveDate: '2016-03-15',
+};
 const leave = { reason: 'resigned', effectiveDate: '2018-03-31' };
 const headcount = { employees: 12, effectiveDate: '2016-06-30' };
 const badCheck = (id: string) => id.slice(0, 17) + (id[17] === '0' ? '1' : '0');
 
 /** Each of these would be accepted but for the one thing wrong with it. */
 const BAD_REQUESTS: BadRequest[] = [
-  { title: 'malformed JSON', path: '/parks', body: '{"parkId": "p-new", "name": ', contentType: 'application/json', status: 400, code: 'VALIDATION_FAILED', field: 'body' },
-  { title: 'a JSON string as the body', path: '/parks', body: '"p-new"', contentType: 'application/json', status: 400, code: 'VALIDATION_FAILED' },
-  { title: 'a JSON array as the body', path: '/parks', body: '[]', contentType: 'application/json', status: 400, code: 'VALIDATION_FAILED' },
-  { title: 'an unknown field', path: '/parks', body: { ...park, colour: 'red' }, status: 400, code: 'VALIDATION_FAILED', field: 'colour' },
-  { title: 'an unknown field on a member command', path: '/members/m1/leave', body: { ...leave, note: 'x' }, status: 400, code: 'VALIDATION_FAILED', field: 'note' },
-  { title: 'a missing field', path: '/parks', body: { ...park, effectiveDate: undefined }, status: 400, code: 'VALIDATION_FAILED', field: 'effectiveDate' },
-  { title: 'employees as a string "12"', path: '/enterprises/e1/headcount', body: { ...headcount, employees: '12' }, status: 400, code: 'VALIDATION_FAILED', field: 'employees' },
-  { title: 'employees not an integer', path: '/enterprises/e1/headcount', body: { ...headcount, employees: 12.5 }, status: 400, code: 'VALIDATION_FAILED', field: 'employees' },
-  { title: 'employees negative', path: '/enterprises/e1/headcount', body: { ...headcount, employees: -1 }, status: 400, code: 'VALIDATION_FAILED', field: 'employees' },
-  { title: 'employees over 1,000,000', path: '/enterprises/e1/headcount', body: { ...headcount, employees: 1_000_001 }, status: 400, code: 'VALIDATION_FAILED', field: 'employees' },
+  {
+    title: 'malformed JSON',
+    path: '/parks',
+    body: '{"parkId": "p-new", "name": ',
+    contentType: 'application/json',
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    field: 'body',
+  },
+  {
+    title: 'a JSON string as the body',
+    path: '/parks',
+    body: '"p-new"',
+    contentType: 'application/json',
+    status: 400,
+    code: 'VALIDATION_FAILED',
+  },
+  {
+    title: 'a JSON array as the body',
+    path: '/parks',
+    body: '[]',
+    contentType: 'application/json',
+    status: 400,
+    code: 'VALIDATION_FAILED',
+  },
+  {
+    title: 'an unknown field',
+    path: '/parks',
+    body: { ...park, colour: 'red' },
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    field: 'colour',
+  },
+  {
+    title: 'an unknown field on a member command',
+    path: '/members/m1/leave',
+    body: { ...leave, note: 'x' },
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    field: 'note',
+  },
+  {
+    title: 'a missing field',
+    path: '/parks',
+    body: { ...park, effectiveDate: undefined },
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    field: 'effectiveDate',
+  },
+  {
+    title: 'employees as a string "12"',
+    path: '/enterprises/e1/headcount',
+    body: { ...headcount, employees: '12' },
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    field: 'employees',
+  },
+  {
+    title: 'employees not an integer',
+    path: '/enterprises/e1/headcount',
+    body: { ...headcount, employees: 12.5 },
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    field: 'employees',
+  },
+  {
+    title: 'employees negative',
+    path: '/enterprises/e1/headcount',
+    body: { ...headcount, employees: -1 },
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    field: 'employees',
+  },
+  {
+    title: 'employees over 1,000,000',
+    path: '/enterprises/e1/headcount',
+    body: { ...headcount, employees: 1_000_001 },
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    field: 'employees',
+  },
   { title: 'level 3', path: '/parks', body: { ...park, level: 3 }, status: 400, code: 'VALIDATION_FAILED', field: 'level' },
-  { title: 'level not in the list', path: '/parks', body: { ...park, level: 'municipal' }, status: 400, code: 'VALIDATION_FAILED', field: 'level' },
-  { title: 'ownership not in the list', path: '/enterprises', body: { enterpriseId: 'e-new', parkId: 'p1', name: 'E', ownership: 'state', effectiveDate: '2015-03-01' }, status: 400, code: 'VALIDATION_FAILED', field: 'ownership' },
-  { title: 'category not in the list', path: '/members', body: { ...join, category: 'seasonal' }, status: 400, code: 'VALIDATION_FAILED', field: 'category' },
-  { title: 'leave reason not in the list', path: '/members/m1/leave', body: { ...leave, reason: 'bored' }, status: 400, code: 'VALIDATION_FAILED', field: 'reason' },
-  { title: 'effectiveDate as the number 20160101', path: '/enterprises/e1/union', body: { effectiveDate: 20160101 }, status: 400, code: 'VALIDATION_FAILED', field: 'effectiveDate' },
-  { title: 'effectiveDate 2016-02-30', path: '/members/m1/leave', body: { ...leave, effectiveDate: '2016-02-30' }, status: 400, code: 'VALIDATION_FAILED', field: 'effectiveDate' },
-  { title: 'effectiveDate 2016-6-30 (not zero-padded)', path: '/enterprises/e1/headcount', body: { ...headcount, effectiveDate: '2016-6-30' }, status: 400, code: 'VALIDATION_FAILED', field: 'effectiveDate' },
-  { title: 'effectiveDate 1949-09-30, before the founding', path: '/parks', body: { ...park, effectiveDate: '1949-09-30' }, status: 400, code: 'VALIDATION_FAILED', field: 'effectiveDate' },
-  { title: 'personId with a wrong check digit', path: '/members', body: { ...join, personId: badCheck(residentId(500)) }, status: 400, code: 'VALIDATION_FAILED', field: 'personId' },
-  { title: 'personId with an impossible birth date 1990-02-30', path: '/members', body: { ...join, personId: residentId(501, '19900230') }, status: 400, code: 'VALIDATION_FAILED', field: 'personId' },
-  { title: 'personId of 17 characters', path: '/members', body: { ...join, personId: residentId(500).slice(0, 17) }, status: 400, code: 'VALIDATION_FAILED', field: 'personId' },
-  { title: 'personId as a number', path: '/members', body: { ...join, personId: Number(residentId(502).slice(0, 15)) }, status: 400, code: 'VALIDATION_FAILED', field: 'personId' },
-  { title: 'a body id starting with "-"', path: '/parks', body: { ...park, parkId: '-p' }, status: 400, code: 'VALIDATION_FAILED', field: 'parkId' },
-  { title: 'a body id with a space', path: '/members', body: { ...join, memberId: 'm new' }, status: 400, code: 'VALIDATION_FAILED', field: 'memberId' },
-  { title: 'a body id of 65 characters', path: '/enterprises', body: { enterpriseId: 'e'.repeat(65), parkId: 'p1', name: 'E', ownership: 'public', effectiveDate: '2015-03-01' }, status: 400, code: 'VALIDATION_FAILED', field: 'enterpriseId' },
-  { title: 'a transfer target id with a slash', path: '/members/m1/transfer', body: { toEnterpriseId: 'e1/e2', effectiveDate: '2017-01-01' }, status: 400, code: 'VALIDATION_FAILED', field: 'toEnterpriseId' },
-  { title: 'a name with a control character', path: '/parks', body: { ...park, name: 'P\u0007ark' }, status: 400, code: 'VALIDATION_FAILED', field: 'name' },
-  { title: 'a blank name', path: '/members', body: { ...join, name: '   ' }, status: 400, code: 'VALIDATION_FAILED', field: 'name' },
-  { title: 'a void without a reason', path: '/members/m1/entries/00000000-0000-5000-8000-000000000000/void', body: {}, status: 400, code: 'VALIDATION_FAILED', field: 'reason' },
-  { title: 'an eventId that is not a UUID', path: '/members/m1/entries/not-a-uuid/void', body: { reason: 'x' }, status: 400, code: 'VALIDATION_FAILED', field: 'eventId' },
-  { title: 'a commandId of 129 characters', path: '/parks', body: { ...park, commandId: 'c'.repeat(129) }, status: 400, code: 'VALIDATION_FAILED', field: 'commandId' },
-  { title: 'an empty commandId', path: '/parks', body: { ...park, commandId: '' }, status: 400, code: 'VALIDATION_FAILED', field: 'commandId' },
-  { title: 'expectedRevision as a string', path: '/members/m1/leave', body: { ...leave, expectedRevision: '0' }, status: 400, code: 'VALIDATION_FAILED', field: 'expectedRevision' },
-  { title: 'expectedRevision negative', path: '/members/m1/leave', body: { ...leave, expectedRevision: -1 }, status: 400, code: 'VALIDATION_FAILED', field: 'expectedRevision' },
-  { title: 'a body over the 65,536-byte limit', path: '/parks', body: { ...park, name: 'x'.repeat(70_000) }, status: 413, code: 'PAYLOAD_TOO_LARGE' },
-  { title: 'Content-Type text/plain', path: '/parks', body: JSON.stringify(park), contentType: 'text/plain', status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
-  { title: 'Content-Type application/x-www-form-urlencoded', path: '/members/m1/leave', body: 'reason=resigned&effectiveDate=2018-03-31', contentType: 'application/x-www-form-urlencoded', status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
-  { title: 'an unknown query parameter on GET /members/:id', method: 'get', path: '/members/m1?colour=red', status: 400, code: 'VALIDATION_FAILED', field: 'colour' },
-  { title: 'knownAt "yesterday"', method: 'get', path: '/members/m1?knownAt=yesterday', status: 400, code: 'VALIDATION_FAILED', field: 'knownAt' },
-  { title: 'knownAt without an offset', method: 'get', path: '/members/m1?knownAt=2016-07-05T09:00:00', status: 400, code: 'VALIDATION_FAILED', field: 'knownAt' },
-  { title: 'knownAt on an impossible day', method: 'get', path: '/members/m1?knownAt=2016-02-30T09:00:00Z', status: 400, code: 'VALIDATION_FAILED', field: 'knownAt' },
-  { title: 'asOf 2016-02-30', method: 'get', path: '/members/m1?asOf=2016-02-30', status: 400, code: 'VALIDATION_FAILED', field: 'asOf' },
-  { title: 'asOf given twice', method: 'get', path: '/members/m1?asOf=2016-01-01&asOf=2016-01-02', status: 400, code: 'VALIDATION_FAILED', field: 'asOf' },
+  {
+    title: 'level not in the list',
+    path: '/parks',
+    body: { ...park, level: 'municipal' },
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    field: 'level',
+  },
+  {
+    title: 'ownership not in the list',
+    path: '/enterprises',
+    body: { enterpriseId: 'e-new', parkId: 'p1', name: 'E', ownership: 'state', effectiveDate: '2015-03-01' },
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    field: 'ownership',
+  },
+  {
+    title: 'category not in the list',
+    path: '/members',
+    body: { ...join, category: 'seasonal' },
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    field: 'category',
+  },
+  {
+    title: 'leave reason not in the list',
+    path: '/members/m1/leave',
+    body: { ...leave, reason: 'bored' },
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    field: 'reason',
+  },
+  {
+    title: 'effectiveDate as the number 20160101',
+    path: '/enterprises/e1/union',
+    body: { effectiveDate: 20160101 },
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    field: 'effectiveDate',
+  },
+  {
+    title: 'effectiveDate 2016-02-30',
+    path: '/members/m1/leave',
+    body: { ...leave, effectiveDate: '2016-02-30' },
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    field: 'effectiveDate',
+  },
+  {
+    title: 'effectiveDate 2016-6-30 (not zero-padded)',
+    path: '/enterprises/e1/headcount',
+    body: { ...headcount, effectiveDate: '2016-6-30' },
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    field: 'effectiveDate',
+  },
+  {
+    title: 'effectiveDate 1949-09-30, before the founding',
+    path: '/parks',
+    body: { ...park, effectiveDate: '1949-09-30' },
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    field: 'effectiveDate',
+  },
+  {
+    title: 'personId with a wrong check digit',
+    path: '/members',
+    body: { ...join, personId: badCheck(residentId(500)) },
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    field: 'personId',
+  },
+  {
+    title: 'personId with an impossible birth date 1990-02-30',
+    path: '/members',
+    body: { ...join, personId: residentId(501, '19900230') },
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    field: 'personId',
+  },
+  {
+    title: 'personId of 17 characters',
+    path: '/members',
+    body: { ...join, personId: residentId(500).slice(0, 17) },
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    field: 'personId',
+  },
+  {
+    title: 'personId as a number',
+    path: '/members',
+    body: { ...join, personId: Number(residentId(502).slice(0, 15)) },
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    field: 'personId',
+  },
+  {
+    title: 'a body id starting with "-"',
+    path: '/parks',
+    body: { ...park, parkId: '-p' },
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    field: 'parkId',
+  },
+  {
+    title: 'a body id with a space',
+    path: '/members',
+    body: { ...join, memberId: 'm new' },
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    field: 'memberId',
+  },
+  {
+    title: 'a body id of 65 characters',
+    path: '/enterprises',
+    body: { enterpriseId: 'e'.repeat(65), parkId: 'p1', name: 'E', ownership: 'public', effectiveDate: '2015-03-01' },
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    field: 'enterpriseId',
+  },
+  {
+    title: 'a transfer target id with a slash',
+    path: '/members/m1/transfer',
+    body: { toEnterpriseId: 'e1/e2', effectiveDate: '2017-01-01' },
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    field: 'toEnterpriseId',
+  },
+  {
+    title: 'a name with a control character',
+    path: '/parks',
+    body: { ...park, name: 'P\u0007ark' },
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    field: 'name',
+  },
+  {
+    title: 'a blank name',
+    path: '/members',
+    body: { ...join, name: '   ' },
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    field: 'name',
+  },
+  {
+    title: 'a void without a reason',
+    path: '/members/m1/entries/00000000-0000-5000-8000-000000000000/void',
+    body: {},
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    field: 'reason',
+  },
+  {
+    title: 'an eventId that is not a UUID',
+    path: '/members/m1/entries/not-a-uuid/void',
+    body: { reason: 'x' },
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    field: 'eventId',
+  },
+  {
+    title: 'a commandId of 129 characters',
+    path: '/parks',
+    body: { ...park, commandId: 'c'.repeat(129) },
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    field: 'commandId',
+  },
+  {
+    title: 'an empty commandId',
+    path: '/parks',
+    body: { ...park, commandId: '' },
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    field: 'commandId',
+  },
+  {
+    title: 'expectedRevision as a string',
+    path: '/members/m1/leave',
+    body: { ...leave, expectedRevision: '0' },
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    field: 'expectedRevision',
+  },
+  {
+    title: 'expectedRevision negative',
+    path: '/members/m1/leave',
+    body: { ...leave, expectedRevision: -1 },
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    field: 'expectedRevision',
+  },
+  {
+    title: 'a body over the 65,536-byte limit',
+    path: '/parks',
+    body: { ...park, name: 'x'.repeat(70_000) },
+    status: 413,
+    code: 'PAYLOAD_TOO_LARGE',
+  },
+  {
+    title: 'Content-Type text/plain',
+    path: '/parks',
+    body: JSON.stringify(park),
+    contentType: 'text/plain',
+    status: 415,
+    code: 'UNSUPPORTED_MEDIA_TYPE',
+  },
+  {
+    title: 'Content-Type application/x-www-form-urlencoded',
+    path: '/members/m1/leave',
+    body: 'reason=resigned&effectiveDate=2018-03-31',
+    contentType: 'application/x-www-form-urlencoded',
+    status: 415,
+    code: 'UNSUPPORTED_MEDIA_TYPE',
+  },
+  {
+    title: 'an unknown query parameter on GET /members/:id',
+    method: 'get',
+    path: '/members/m1?colour=red',
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    field: 'colour',
+  },
+  {
+    title: 'knownAt "yesterday"',
+    method: 'get',
+    path: '/members/m1?knownAt=yesterday',
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    field: 'knownAt',
+  },
+  {
+    title: 'knownAt without an offset',
+    method: 'get',
+    path: '/members/m1?knownAt=2016-07-05T09:00:00',
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    field: 'knownAt',
+  },
+  {
+    title: 'knownAt on an impossible day',
+    method: 'get',
+    path: '/members/m1?knownAt=2016-02-30T09:00:00Z',
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    field: 'knownAt',
+  },
+  {
+    title: 'asOf 2016-02-30',
+    method: 'get',
+    path: '/members/m1?asOf=2016-02-30',
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    field: 'asOf',
+  },
+  {
+    title: 'asOf given twice',
+    method: 'get',
+    path: '/members/m1?asOf=2016-01-01&asOf=2016-01-02',
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    field: 'asOf',
+  },
   { title: 'an unknown route', method: 'get', path: '/nowhere', status: 404, code: 'NOT_FOUND' },
-  { title: 'an unknown command route', path: '/members/m1/promote', body: { effectiveDate: '2016-01-01' }, status: 404, code: 'NOT_FOUND' },
-  { title: 'a route of a later release (/figures)', method: 'get', path: '/figures?scope=province&asOf=2016-06-30', status: 404, code: 'NOT_FOUND' },
+  {
+    title: 'an unknown command route',
+    path: '/members/m1/promote',
+    body: { effectiveDate: '2016-01-01' },
+    status: 404,
+    code: 'NOT_FOUND',
+  },
+  {
+    title: 'a route of a later release (/figures)',
+    method: 'get',
+    path: '/figures?scope=province&asOf=2016-06-30',
+    status: 404,
+    code: 'NOT_FOUND',
+  },
 ];
 
 /** Path ids that break the pattern; details must name the path parameter. */
@@ -103,7 +423,8 @@ describe('bad input over HTTP', () => {
     const before = await api.head();
     const res = await send(bad);
     expectRefusal(res, bad.status, bad.code);
-    if (bad.field !== undefined) expect(res.body.details).toEqual(expect.arrayContaining([expect.objectContaining({ field: bad.field })]));
+    if (bad.field !== undefined)
+      expect(res.body.details).toEqual(expect.arrayContaining([expect.objectContaining({ field: bad.field })]));
     expect(await api.head()).toBe(before);
   });
 
@@ -117,7 +438,8 @@ describe('bad input over HTTP', () => {
 
   it('given ids in the path that break the pattern, when sent, then details name the path parameter (memberId, parkId, enterpriseId) as the bad field', async () => {
     const named: Array<{ path: string; field: unknown }> = [];
-    for (const bad of BAD_PATH_IDS) named.push({ path: bad.path, field: (await send({ path: bad.path, body: bad.body })).body.details?.[0]?.field });
+    for (const bad of BAD_PATH_IDS)
+      named.push({ path: bad.path, field: (await send({ path: bad.path, body: bad.body })).body.details?.[0]?.field });
     expect(named).toEqual(BAD_PATH_IDS.map((bad) => ({ path: bad.path, field: bad.field })));
   });
 
@@ -174,12 +496,15 @@ describe('bad input over HTTP', () => {
       ['/members/m1/transfer', { toEnterpriseId: 'e2', effectiveDate: '2026-11-26' }],
       ['/members/m1/category', { category: 'migrant', effectiveDate: '2026-11-26' }],
       ['/members/m1/leave', { ...leave, effectiveDate: '2026-11-26' }],
-    ])('given today is 2026-11-25 in Shanghai, when POST %s is dated 2026-11-26, then 400 VALIDATION_FAILED on effectiveDate and nothing is appended', async (path, body) => {
-      const before = await api.head();
-      const res = await api.post(path, body);
-      expectRefusal(res, 400, 'VALIDATION_FAILED');
-      expect(res.body.details).toEqual([expect.objectContaining({ field: 'effectiveDate' })]);
-      expect(await api.head()).toBe(before);
-    });
+    ])(
+      'given today is 2026-11-25 in Shanghai, when POST %s is dated 2026-11-26, then 400 VALIDATION_FAILED on effectiveDate and nothing is appended',
+      async (path, body) => {
+        const before = await api.head();
+        const res = await api.post(path, body);
+        expectRefusal(res, 400, 'VALIDATION_FAILED');
+        expect(res.body.details).toEqual([expect.objectContaining({ field: 'effectiveDate' })]);
+        expect(await api.head()).toBe(before);
+      },
+    );
   });
 });

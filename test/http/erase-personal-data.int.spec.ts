@@ -60,7 +60,10 @@ describe('erasing a member’s personal data (POST /members/:memberId/erase)', (
     const beforeHistory = await api.history('m-erased');
     expect(beforeHistory.body.entries[0].data.name).toBe(ERASED);
 
-    const res = await api.post('/members/m-erased/erase', { reason: 'the member asked for erasure', commandId: 'erase-m-erased' });
+    const res = await api.post('/members/m-erased/erase', {
+      reason: 'the member asked for erasure',
+      commandId: 'erase-m-erased',
+    });
     expectAnswer(res, 201);
     expect(res.body.streamRevision).toBe(1);
 
@@ -89,13 +92,18 @@ describe('erasing a member’s personal data (POST /members/:memberId/erase)', (
     expect(history.text).not.toContain(ERASED);
 
     // Same commandId again: the original answer, 200.
-    const again = await api.post('/members/m-erased/erase', { reason: 'the member asked for erasure', commandId: 'erase-m-erased' });
+    const again = await api.post('/members/m-erased/erase', {
+      reason: 'the member asked for erasure',
+      commandId: 'erase-m-erased',
+    });
     expectAnswer(again, 200);
     expect(again.body.eventId).toBe(res.body.eventId);
   });
 
   it('given the erase answered, when the key files are read while the app still runs (as a crash would leave them), then the erased key is in none of them', () => {
-    const keyFiles = filesUnder(ledger.dataDir).filter((f) => f.slice(ledger.dataDir.length + 1).startsWith('member-keys.sqlite'));
+    const keyFiles = filesUnder(ledger.dataDir).filter((f) =>
+      f.slice(ledger.dataDir.length + 1).startsWith('member-keys.sqlite'),
+    );
     expect(keyFiles.length).toBeGreaterThan(0);
     for (const file of keyFiles) expect({ file, found: readFileSync(file).includes(erasedKey) }).toEqual({ file, found: false });
   });
@@ -115,7 +123,11 @@ describe('erasing a member’s personal data (POST /members/:memberId/erase)', (
     expect((await api.member('m-left')).body).toMatchObject({ name: '[erased]', status: 'left', leftOn: '2018-03-31' });
     expect((await api.member('m-left', { asOf: '2017-01-01' })).body).toMatchObject({ name: '[erased]', status: 'active' });
     const history = await api.history('m-left');
-    expect(history.body.entries.map((e: { type: string }) => e.type)).toEqual(['MemberJoined', 'MemberLeft', 'MemberPersonalDataErased']);
+    expect(history.body.entries.map((e: { type: string }) => e.type)).toEqual([
+      'MemberJoined',
+      'MemberLeft',
+      'MemberPersonalDataErased',
+    ]);
     expect(history.body.entries[0].data.name).toBe('[erased]');
   });
 
@@ -154,7 +166,8 @@ describe('erasing a member’s personal data (POST /members/:memberId/erase)', (
     expect(names).toEqual(expect.arrayContaining(['events.sqlite', 'member-keys.sqlite', 'read-models.sqlite']));
     for (const file of files) {
       const bytes = readFileSync(file);
-      for (const name of [ERASED, KEPT, LEFT]) expect({ file, name, found: bytes.includes(Buffer.from(name, 'utf8')) }).toEqual({ file, name, found: false });
+      for (const name of [ERASED, KEPT, LEFT])
+        expect({ file, name, found: bytes.includes(Buffer.from(name, 'utf8')) }).toEqual({ file, name, found: false });
     }
     const keyFiles = files.filter((f) => f.slice(dataDir.length + 1).startsWith('member-keys.sqlite'));
     const inKeyFiles = (key: Buffer) => keyFiles.some((f) => readFileSync(f).includes(key));
@@ -166,7 +179,11 @@ describe('erasing a member’s personal data (POST /members/:memberId/erase)', (
 
     ledger = await startLedger({ dataDir, clock: ledger.clock });
     api = new LedgerClient(ledger);
-    expect((await api.member('m-erased')).body).toMatchObject({ name: '[erased]', status: 'active', person: { masked: masked(erasedId) } });
+    expect((await api.member('m-erased')).body).toMatchObject({
+      name: '[erased]',
+      status: 'active',
+      person: { masked: masked(erasedId) },
+    });
     expect((await api.history('m-erased')).body.entries[0].data.name).toBe('[erased]');
     expect((await api.member('m-kept')).body.name).toBe(KEPT);
     expect((await api.member('m-left')).body.name).toBe('[erased]');

@@ -41,9 +41,23 @@ describe('idempotency and concurrency over HTTP', () => {
     });
 
     it('given a park registered under a commandId, when sent again with its keys in another order, then 200 with the identical answer', async () => {
-      const first = await api.post('/parks', { parkId: 'p-idem', name: 'P', cityId: 'c1', level: 'national', effectiveDate: '2015-01-01', commandId: 'cmd-park-1' });
+      const first = await api.post('/parks', {
+        parkId: 'p-idem',
+        name: 'P',
+        cityId: 'c1',
+        level: 'national',
+        effectiveDate: '2015-01-01',
+        commandId: 'cmd-park-1',
+      });
       expectAnswer(first, 201);
-      const again = await api.post('/parks', { commandId: 'cmd-park-1', effectiveDate: '2015-01-01', level: 'national', cityId: 'c1', name: 'P', parkId: 'p-idem' });
+      const again = await api.post('/parks', {
+        commandId: 'cmd-park-1',
+        effectiveDate: '2015-01-01',
+        level: 'national',
+        cityId: 'c1',
+        name: 'P',
+        parkId: 'p-idem',
+      });
       expectAnswer(again, 200);
       expect(again.body).toEqual(first.body);
     });
@@ -55,7 +69,14 @@ describe('idempotency and concurrency over HTTP', () => {
       expect(res.body.details).toEqual({ commandId: 'cmd-join-1' });
       expectRefusal(await api.transfer('m-idem', 'e2', '2016-02-01', { commandId: 'cmd-join-1' }), 409, 'COMMAND_ID_REUSED');
       expectRefusal(
-        await api.post('/parks', { parkId: 'p-other', name: 'P', cityId: 'c1', level: 'national', effectiveDate: '2015-01-01', commandId: 'cmd-park-1' }),
+        await api.post('/parks', {
+          parkId: 'p-other',
+          name: 'P',
+          cityId: 'c1',
+          level: 'national',
+          effectiveDate: '2015-01-01',
+          commandId: 'cmd-park-1',
+        }),
         409,
         'COMMAND_ID_REUSED',
       );
@@ -64,10 +85,18 @@ describe('idempotency and concurrency over HTTP', () => {
 
     it('given a command refused by a rule, when the corrected command is sent under the same commandId, then it is recorded (a refusal does not use up the id)', async () => {
       expectAnswer(await api.join('m-corrected', residentId(41, '19770707'), 'e1', '2016-01-01'));
-      expectRefusal(await api.transfer('m-corrected', 'e1', '2016-03-01', { commandId: 'cmd-corrected' }), 409, 'SAME_ENTERPRISE');
+      expectRefusal(
+        await api.transfer('m-corrected', 'e1', '2016-03-01', { commandId: 'cmd-corrected' }),
+        409,
+        'SAME_ENTERPRISE',
+      );
       expectAnswer(await api.transfer('m-corrected', 'e2', '2016-03-01', { commandId: 'cmd-corrected' }), 201);
       expectAnswer(await api.transfer('m-corrected', 'e2', '2016-03-01', { commandId: 'cmd-corrected' }), 200);
-      expectRefusal(await api.transfer('m-corrected', 'e3', '2016-03-01', { commandId: 'cmd-corrected' }), 409, 'COMMAND_ID_REUSED');
+      expectRefusal(
+        await api.transfer('m-corrected', 'e3', '2016-03-01', { commandId: 'cmd-corrected' }),
+        409,
+        'COMMAND_ID_REUSED',
+      );
     });
 
     it('given a transfer answered under a commandId and later facts, when the transfer is retried with its stale expectedRevision, then 200 with the original answer (not 412, not MEMBER_NOT_ACTIVE)', async () => {
@@ -100,7 +129,11 @@ describe('idempotency and concurrency over HTTP', () => {
     it('given the revision GET answered, when a command carries it, then 201', async () => {
       const got = await api.member('m-rev');
       expect(got.headers.etag).toBe(`"${got.body.revision}"`);
-      const res = await api.post('/members/m-rev/category', { category: 'regular', effectiveDate: '2017-01-01', expectedRevision: got.body.revision });
+      const res = await api.post('/members/m-rev/category', {
+        category: 'regular',
+        effectiveDate: '2017-01-01',
+        expectedRevision: got.body.revision,
+      });
       expectAnswer(res);
       expect(res.body.streamRevision).toBe(got.body.revision + 1);
     });
@@ -143,7 +176,14 @@ describe('idempotency and concurrency over HTTP', () => {
           ledger
             .as()
             .post('/members')
-            .send({ memberId, personId: id, name: '王五', category: 'migrant', enterpriseId: i % 2 === 0 ? 'e1' : 'e2', effectiveDate: '2016-01-01' }),
+            .send({
+              memberId,
+              personId: id,
+              name: '王五',
+              category: 'migrant',
+              enterpriseId: i % 2 === 0 ? 'e1' : 'e2',
+              effectiveDate: '2016-01-01',
+            }),
         ),
       );
       const winners = memberIds.filter((_, i) => responses[i].status === 201);
@@ -166,7 +206,10 @@ describe('idempotency and concurrency over HTTP', () => {
       const responses = await Promise.all(
         Array.from({ length: 20 }, (_, i) =>
           i % 2 === 0
-            ? ledger.as().post('/members/m-busy/transfer').send({ toEnterpriseId: ['e2', 'e3'][i % 4 === 0 ? 0 : 1], effectiveDate: '2016-06-01' })
+            ? ledger
+                .as()
+                .post('/members/m-busy/transfer')
+                .send({ toEnterpriseId: ['e2', 'e3'][i % 4 === 0 ? 0 : 1], effectiveDate: '2016-06-01' })
             : ledger.as().post('/members/m-busy/category').send({ category: 'regular', effectiveDate: '2016-07-01' }),
         ),
       );
@@ -204,15 +247,27 @@ describe('idempotency and concurrency over HTTP', () => {
     });
 
     it('given a command answered before the restart, when its commandId and body are sent again, then 200 with the original answer', async () => {
-      const original = (before.find((b) => b.memberId === 'm-idem')!.history as { entries: Array<{ eventId: string; recordedAt: string }> }).entries[0];
-      const again = await api.join('m-idem', withCheckX((n) => residentId(n, '19880808')), 'e1', '2016-01-01', { commandId: 'cmd-join-1' });
+      const original = (
+        before.find((b) => b.memberId === 'm-idem')!.history as { entries: Array<{ eventId: string; recordedAt: string }> }
+      ).entries[0];
+      const again = await api.join(
+        'm-idem',
+        withCheckX((n) => residentId(n, '19880808')),
+        'e1',
+        '2016-01-01',
+        { commandId: 'cmd-join-1' },
+      );
       expectAnswer(again, 200);
       expect(again.body).toMatchObject({ eventId: original.eventId, streamRevision: 0, recordedAt: original.recordedAt });
       expect(await api.head()).toBe(headBefore);
     });
 
     it('given a commandId used before the restart, when sent with another body, then 409 COMMAND_ID_REUSED', async () => {
-      expectRefusal(await api.join('m-idem', residentId(9), 'e1', '2016-01-01', { commandId: 'cmd-join-1' }), 409, 'COMMAND_ID_REUSED');
+      expectRefusal(
+        await api.join('m-idem', residentId(9), 'e1', '2016-01-01', { commandId: 'cmd-join-1' }),
+        409,
+        'COMMAND_ID_REUSED',
+      );
     });
 
     it('given the person uniqueness recorded before the restart, when the person joins under another memberId, then still 409 PERSON_ALREADY_MEMBER', async () => {

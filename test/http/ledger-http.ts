@@ -58,15 +58,37 @@ export class LedgerClient {
   }
 
   registerPark(parkId: string, effectiveDate = '2010-01-01', extra: object = {}) {
-    return this.post('/parks', { parkId, name: `Park ${parkId}`, cityId: 'nanchang', level: 'provincial', effectiveDate, ...extra });
+    return this.post('/parks', {
+      parkId,
+      name: `Park ${parkId}`,
+      cityId: 'nanchang',
+      level: 'provincial',
+      effectiveDate,
+      ...extra,
+    });
   }
 
   registerEnterprise(enterpriseId: string, parkId: string, effectiveDate = '2010-01-01', extra: object = {}) {
-    return this.post('/enterprises', { enterpriseId, parkId, name: `Enterprise ${enterpriseId}`, ownership: 'non-public', effectiveDate, ...extra });
+    return this.post('/enterprises', {
+      enterpriseId,
+      parkId,
+      name: `Enterprise ${enterpriseId}`,
+      ownership: 'non-public',
+      effectiveDate,
+      ...extra,
+    });
   }
 
   join(memberId: string, personId: string, enterpriseId: string, effectiveDate: string, extra: object = {}) {
-    return this.post('/members', { memberId, personId, name: '张三', category: 'migrant', enterpriseId, effectiveDate, ...extra });
+    return this.post('/members', {
+      memberId,
+      personId,
+      name: '张三',
+      category: 'migrant',
+      enterpriseId,
+      effectiveDate,
+      ...extra,
+    });
   }
 
   transfer(memberId: string, toEnterpriseId: string, effectiveDate: string, extra: object = {}) {

@@ -55,7 +55,13 @@ describe('membership over HTTP', () => {
     it('given an active member, when transferred to another park, then GET shows the destination from the transfer day on', async () => {
       expectAnswer(await api.transfer('m-life', 'eB1', '2017-07-01'));
       const now = await api.member('m-life');
-      expect(now.body).toMatchObject({ status: 'active', enterpriseId: 'eB1', parkId: 'pB', memberSince: '2016-03-15', revision: 1 });
+      expect(now.body).toMatchObject({
+        status: 'active',
+        enterpriseId: 'eB1',
+        parkId: 'pB',
+        memberSince: '2016-03-15',
+        revision: 1,
+      });
       expect((await api.member('m-life', { asOf: '2017-07-01' })).body).toMatchObject({ enterpriseId: 'eB1', parkId: 'pB' });
       expect((await api.member('m-life', { asOf: '2017-06-30' })).body).toMatchObject({ enterpriseId: 'eA1', parkId: 'pA' });
     });
@@ -64,7 +70,11 @@ describe('membership over HTTP', () => {
       expectAnswer(await api.post('/members/m-life/category', { category: 'regular', effectiveDate: '2018-01-01' }));
       expect((await api.member('m-life')).body.category).toBe('regular');
       expect((await api.member('m-life', { asOf: '2017-12-31' })).body.category).toBe('migrant');
-      expectRefusal(await api.post('/members/m-life/category', { category: 'regular', effectiveDate: '2018-02-01' }), 409, 'SAME_CATEGORY');
+      expectRefusal(
+        await api.post('/members/m-life/category', { category: 'regular', effectiveDate: '2018-02-01' }),
+        409,
+        'SAME_CATEGORY',
+      );
     });
 
     it('given an active member, when they leave on D, then they are not active as of D but were the day before', async () => {
@@ -82,7 +92,11 @@ describe('membership over HTTP', () => {
 
     it('given a member who left, when transferred, changed or leaving again after that, then 409 MEMBER_NOT_ACTIVE', async () => {
       expectRefusal(await api.transfer('m-life', 'eA2', '2019-05-01'), 409, 'MEMBER_NOT_ACTIVE');
-      expectRefusal(await api.post('/members/m-life/category', { category: 'migrant', effectiveDate: '2019-05-01' }), 409, 'MEMBER_NOT_ACTIVE');
+      expectRefusal(
+        await api.post('/members/m-life/category', { category: 'migrant', effectiveDate: '2019-05-01' }),
+        409,
+        'MEMBER_NOT_ACTIVE',
+      );
       expectRefusal(await api.leave('m-life', '2019-05-01'), 409, 'MEMBER_NOT_ACTIVE');
     });
 
@@ -120,8 +134,15 @@ describe('membership over HTTP', () => {
   describe('as-of dates', () => {
     it('given a worker who joins on D, when read as of D and as of the day before, then active on D and not-joined before', async () => {
       expectAnswer(await api.join('m-asof', person(3), 'eA1', '2016-06-12'));
-      expect((await api.member('m-asof', { asOf: '2016-06-12' })).body).toMatchObject({ status: 'active', memberSince: '2016-06-12', asOf: '2016-06-12' });
-      expect((await api.member('m-asof', { asOf: '2016-06-11' })).body).toMatchObject({ status: 'not-joined', enterpriseId: null });
+      expect((await api.member('m-asof', { asOf: '2016-06-12' })).body).toMatchObject({
+        status: 'active',
+        memberSince: '2016-06-12',
+        asOf: '2016-06-12',
+      });
+      expect((await api.member('m-asof', { asOf: '2016-06-11' })).body).toMatchObject({
+        status: 'not-joined',
+        enterpriseId: null,
+      });
     });
 
     it('given no such member, when read or its history read, then 404 NOT_FOUND', async () => {
@@ -132,7 +153,11 @@ describe('membership over HTTP', () => {
     it('given no such member, when transferred, left, changed or an entry voided, then 404 NOT_FOUND', async () => {
       expectRefusal(await api.transfer('m-nobody', 'eA1', '2016-06-12'), 404, 'NOT_FOUND');
       expectRefusal(await api.leave('m-nobody', '2016-06-12'), 404, 'NOT_FOUND');
-      expectRefusal(await api.post('/members/m-nobody/category', { category: 'regular', effectiveDate: '2016-06-12' }), 404, 'NOT_FOUND');
+      expectRefusal(
+        await api.post('/members/m-nobody/category', { category: 'regular', effectiveDate: '2016-06-12' }),
+        404,
+        'NOT_FOUND',
+      );
       expectRefusal(await api.post(`/members/m-nobody/entries/${randomUUID()}/void`, { reason: 'no' }), 404, 'NOT_FOUND');
     });
 
@@ -163,7 +188,11 @@ describe('membership over HTTP', () => {
 
       const at = (ms: number) => new Date(t0 + ms).toISOString();
       expectRefusal(await api.member('m-known', { knownAt: at(-1) }), 404, 'NOT_FOUND');
-      expect((await api.member('m-known', { knownAt: at(0) })).body).toMatchObject({ status: 'active', enterpriseId: 'eA1', knownAt: at(0) });
+      expect((await api.member('m-known', { knownAt: at(0) })).body).toMatchObject({
+        status: 'active',
+        enterpriseId: 'eA1',
+        knownAt: at(0),
+      });
       expect((await api.member('m-known', { knownAt: at(3_600_000 - 1) })).body).toMatchObject({ enterpriseId: 'eA1' });
       expect((await api.member('m-known', { knownAt: at(3_600_000) })).body).toMatchObject({ enterpriseId: 'eB1', parkId: 'pB' });
       expect((await api.member('m-known', { knownAt: at(2 * 3_600_000 - 1) })).body).toMatchObject({ enterpriseId: 'eB1' });
@@ -186,10 +215,17 @@ describe('membership over HTTP', () => {
     it('given a transfer recorded in error, when voided, then the member is back at the origin and the history marks the voided fact', async () => {
       expectAnswer(await api.join('m-void', person(8), 'eA1', '2016-01-01'));
       const moved = await api.transfer('m-void', 'eB1', '2016-05-01');
-      const voided = await api.post(`/members/m-void/entries/${moved.body.eventId.toUpperCase()}/void`, { reason: 'recorded for the wrong member' });
+      const voided = await api.post(`/members/m-void/entries/${moved.body.eventId.toUpperCase()}/void`, {
+        reason: 'recorded for the wrong member',
+      });
       expectAnswer(voided);
       expect(voided.body.streamRevision).toBe(2);
-      expect((await api.member('m-void')).body).toMatchObject({ status: 'active', enterpriseId: 'eA1', parkId: 'pA', revision: 2 });
+      expect((await api.member('m-void')).body).toMatchObject({
+        status: 'active',
+        enterpriseId: 'eA1',
+        parkId: 'pA',
+        revision: 2,
+      });
 
       const history = await api.history('m-void');
       expect(history.status).toBe(200);
@@ -224,7 +260,11 @@ describe('membership over HTTP', () => {
 
     it('given a voided fact, when voided again, then 409 ALREADY_VOIDED; an unknown entry is 404 NOT_FOUND', async () => {
       const entries = (await api.history('m-void')).body.entries;
-      expectRefusal(await api.post(`/members/m-void/entries/${entries[1].eventId}/void`, { reason: 'again' }), 409, 'ALREADY_VOIDED');
+      expectRefusal(
+        await api.post(`/members/m-void/entries/${entries[1].eventId}/void`, { reason: 'again' }),
+        409,
+        'ALREADY_VOIDED',
+      );
       expectRefusal(await api.post(`/members/m-void/entries/${randomUUID()}/void`, { reason: 'unknown' }), 404, 'NOT_FOUND');
     });
 

@@ -76,13 +76,19 @@ describe('the OpenAPI document at GET /docs-json', () => {
   });
 
   it('given the routes the app registers, when compared with the document, then every registered route is documented and nothing else', () => {
-    const router = ledger.app.getHttpAdapter().getInstance().router as { stack: Array<{ route?: { path: string; methods: Record<string, boolean> } }> };
+    const router = ledger.app.getHttpAdapter().getInstance().router as {
+      stack: Array<{ route?: { path: string; methods: Record<string, boolean> } }>;
+    };
     const registered = router.stack
-      .flatMap((layer) => (layer.route ? Object.keys(layer.route.methods).map((m) => ({ method: m, path: layer.route!.path })) : []))
+      .flatMap((layer) =>
+        layer.route ? Object.keys(layer.route.methods).map((m) => ({ method: m, path: layer.route!.path })) : [],
+      )
       .filter(({ path }) => path !== '/docs' && !path.startsWith('/docs/') && !path.startsWith('/docs-'))
       .map(({ method, path }) => `${method.toUpperCase()} ${path.replace(/:(\w+)/g, '{$1}')}`)
       .sort();
-    const documented = operationsOf(doc).map((o) => o.route).sort();
+    const documented = operationsOf(doc)
+      .map((o) => o.route)
+      .sort();
     expect(registered).toEqual(CONTRACT_ROUTES);
     expect(documented).toEqual(CONTRACT_ROUTES);
   });
@@ -102,7 +108,10 @@ describe('the OpenAPI document at GET /docs-json', () => {
       const ref = op.requestBody?.content['application/json']?.schema.$ref;
       expect({ route, ref }).toEqual({ route, ref: expect.stringMatching(/^#\/components\/schemas\//) });
       const schema = doc.components.schemas[ref!.split('/').pop()!];
-      expect({ route, required: [...(schema.required ?? [])].sort() }).toEqual({ route, required: [...REQUIRED_BODY_FIELDS[route]].sort() });
+      expect({ route, required: [...(schema.required ?? [])].sort() }).toEqual({
+        route,
+        required: [...REQUIRED_BODY_FIELDS[route]].sort(),
+      });
       expect(Object.keys(schema.properties ?? {})).toEqual(expect.arrayContaining(['commandId']));
     }
   });
@@ -110,13 +119,19 @@ describe('the OpenAPI document at GET /docs-json', () => {
   it('given every route with ids in its path, when its parameters are read, then each path id is documented', () => {
     for (const { route, path, op } of operationsOf(doc)) {
       const inPath = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
-      const documented = (op.parameters ?? []).filter((p) => p.in === 'path').map((p) => p.name).sort();
+      const documented = (op.parameters ?? [])
+        .filter((p) => p.in === 'path')
+        .map((p) => p.name)
+        .sort();
       expect({ route, documented }).toEqual({ route, documented: inPath });
     }
   });
 
   it('given GET /members/{memberId}, when its parameters are read, then asOf and knownAt are documented as query parameters', () => {
-    const query = (doc.paths['/members/{memberId}'].get.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name).sort();
+    const query = (doc.paths['/members/{memberId}'].get.parameters ?? [])
+      .filter((p) => p.in === 'query')
+      .map((p) => p.name)
+      .sort();
     expect(query).toEqual(['asOf', 'knownAt']);
   });
 });

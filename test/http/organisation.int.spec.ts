@@ -57,7 +57,9 @@ describe('parks and enterprises over HTTP', () => {
     it('given a park union, when it is voided, then 201 and a new union may be established; voiding it again is 409 ALREADY_VOIDED', async () => {
       await api.registerPark('p-void');
       const union = await api.post('/parks/p-void/union', { effectiveDate: '2015-06-01' });
-      const voided = await api.post(`/parks/p-void/entries/${union.body.eventId}/void`, { reason: 'recorded for the wrong park' });
+      const voided = await api.post(`/parks/p-void/entries/${union.body.eventId}/void`, {
+        reason: 'recorded for the wrong park',
+      });
       expectAnswer(voided);
       expect(voided.body.streamRevision).toBe(2);
       expectAnswer(await api.post('/parks/p-void/union', { effectiveDate: '2015-07-01' }));
@@ -122,7 +124,11 @@ describe('parks and enterprises over HTTP', () => {
     });
 
     it('given an enterprise with a union, when a union is established again, then 409 UNION_ALREADY_ESTABLISHED', async () => {
-      expectRefusal(await api.post('/enterprises/e-union/union', { effectiveDate: '2017-05-01' }), 409, 'UNION_ALREADY_ESTABLISHED');
+      expectRefusal(
+        await api.post('/enterprises/e-union/union', { effectiveDate: '2017-05-01' }),
+        409,
+        'UNION_ALREADY_ESTABLISHED',
+      );
     });
 
     it('given no such enterprise, when its union is established, then 404 NOT_FOUND', async () => {
@@ -133,7 +139,11 @@ describe('parks and enterprises over HTTP', () => {
 
     it('given an enterprise registered in 2012, when a union is dated 2011, then 409 ENTERPRISE_NOT_OPEN', async () => {
       await api.registerEnterprise('e-union-early', 'p-eu', '2012-01-01');
-      expectRefusal(await api.post('/enterprises/e-union-early/union', { effectiveDate: '2011-12-31' }), 409, 'ENTERPRISE_NOT_OPEN');
+      expectRefusal(
+        await api.post('/enterprises/e-union-early/union', { effectiveDate: '2011-12-31' }),
+        409,
+        'ENTERPRISE_NOT_OPEN',
+      );
     });
   });
 
@@ -149,11 +159,19 @@ describe('parks and enterprises over HTTP', () => {
     });
 
     it('given no such enterprise, when a headcount is reported, then 404 NOT_FOUND', async () => {
-      expectRefusal(await api.post('/enterprises/e-nohc/headcount', { employees: 10, effectiveDate: '2016-06-30' }), 404, 'NOT_FOUND');
+      expectRefusal(
+        await api.post('/enterprises/e-nohc/headcount', { employees: 10, effectiveDate: '2016-06-30' }),
+        404,
+        'NOT_FOUND',
+      );
     });
 
     it('given an enterprise registered in 2012, when a headcount is dated 2011, then 409 ENTERPRISE_NOT_OPEN', async () => {
-      expectRefusal(await api.post('/enterprises/e-hc/headcount', { employees: 10, effectiveDate: '2011-06-30' }), 409, 'ENTERPRISE_NOT_OPEN');
+      expectRefusal(
+        await api.post('/enterprises/e-hc/headcount', { employees: 10, effectiveDate: '2011-06-30' }),
+        409,
+        'ENTERPRISE_NOT_OPEN',
+      );
     });
   });
 
@@ -166,7 +184,11 @@ describe('parks and enterprises over HTTP', () => {
       await api.registerEnterprise('e-close', 'p-close', '2012-01-01');
       expectAnswer(await api.post('/enterprises/e-close/close', { effectiveDate: '2019-12-31' }));
       expectRefusal(await api.post('/enterprises/e-close/close', { effectiveDate: '2020-12-31' }), 409, 'ENTERPRISE_NOT_OPEN');
-      expectRefusal(await api.post('/enterprises/e-close/headcount', { employees: 5, effectiveDate: '2020-01-01' }), 409, 'ENTERPRISE_NOT_OPEN');
+      expectRefusal(
+        await api.post('/enterprises/e-close/headcount', { employees: 5, effectiveDate: '2020-01-01' }),
+        409,
+        'ENTERPRISE_NOT_OPEN',
+      );
       expectRefusal(await api.post('/enterprises/e-close/union', { effectiveDate: '2019-12-31' }), 409, 'ENTERPRISE_NOT_OPEN');
       expectRefusal(await api.join('m-at-closed', residentId(901), 'e-close', '2020-01-01'), 409, 'ENTERPRISE_NOT_OPEN');
     });
@@ -177,7 +199,11 @@ describe('parks and enterprises over HTTP', () => {
 
     it('given an enterprise registered in 2012, when it is closed in 2011, then 409 ENTERPRISE_NOT_OPEN', async () => {
       await api.registerEnterprise('e-close-early', 'p-close', '2012-01-01');
-      expectRefusal(await api.post('/enterprises/e-close-early/close', { effectiveDate: '2011-01-01' }), 409, 'ENTERPRISE_NOT_OPEN');
+      expectRefusal(
+        await api.post('/enterprises/e-close-early/close', { effectiveDate: '2011-01-01' }),
+        409,
+        'ENTERPRISE_NOT_OPEN',
+      );
     });
 
     it('given a member active at the enterprise, when it is closed, then 409 ENTERPRISE_HAS_ACTIVE_MEMBERS naming the member', async () => {
@@ -215,7 +241,11 @@ describe('parks and enterprises over HTTP', () => {
       const res = await api.post(`/enterprises/e-void/entries/${report.body.eventId}/void`, { reason: 'typo in the count' });
       expectAnswer(res);
       expect(res.body.streamRevision).toBe(report.body.streamRevision + 1);
-      expectRefusal(await api.post(`/enterprises/e-void/entries/${report.body.eventId}/void`, { reason: 'again' }), 409, 'ALREADY_VOIDED');
+      expectRefusal(
+        await api.post(`/enterprises/e-void/entries/${report.body.eventId}/void`, { reason: 'again' }),
+        409,
+        'ALREADY_VOIDED',
+      );
     });
 
     it('given a union founding, when it is voided, then 201 and a union may be established again', async () => {
@@ -227,7 +257,11 @@ describe('parks and enterprises over HTTP', () => {
 
     it('given an enterprise, when its registration or an unknown entry is voided, then 404 NOT_FOUND', async () => {
       const registered = await api.registerEnterprise('e-void-reg', 'p-ev');
-      expectRefusal(await api.post(`/enterprises/e-void-reg/entries/${registered.body.eventId}/void`, { reason: 'no' }), 404, 'NOT_FOUND');
+      expectRefusal(
+        await api.post(`/enterprises/e-void-reg/entries/${registered.body.eventId}/void`, { reason: 'no' }),
+        404,
+        'NOT_FOUND',
+      );
       expectRefusal(await api.post(`/enterprises/e-void-reg/entries/${randomUUID()}/void`, { reason: 'no' }), 404, 'NOT_FOUND');
     });
 
@@ -240,7 +274,11 @@ describe('parks and enterprises over HTTP', () => {
     it("given another enterprise's headcount, when it is voided through this enterprise, then 404 NOT_FOUND", async () => {
       await api.registerEnterprise('e-other', 'p-ev');
       const report = await api.post('/enterprises/e-other/headcount', { employees: 3, effectiveDate: '2016-06-30' });
-      expectRefusal(await api.post(`/enterprises/e-void/entries/${report.body.eventId}/void`, { reason: 'no' }), 404, 'NOT_FOUND');
+      expectRefusal(
+        await api.post(`/enterprises/e-void/entries/${report.body.eventId}/void`, { reason: 'no' }),
+        404,
+        'NOT_FOUND',
+      );
     });
   });
 
@@ -248,7 +286,11 @@ describe('parks and enterprises over HTTP', () => {
     await api.registerPark('p-last');
     const before = await api.head();
     expectRefusal(await api.registerPark('p-last'), 409, 'PARK_ALREADY_REGISTERED');
-    expectRefusal(await api.post('/enterprises/e-absent/headcount', { employees: 1, effectiveDate: '2016-01-01' }), 404, 'NOT_FOUND');
+    expectRefusal(
+      await api.post('/enterprises/e-absent/headcount', { employees: 1, effectiveDate: '2016-01-01' }),
+      404,
+      'NOT_FOUND',
+    );
     expect(await api.head()).toBe(before);
   });
 });

@@ -27,11 +27,23 @@ describe('a join that died between its person claim and its member event', () =>
     const store = ledger.app.get<symbol, EventStore>(EVENT_STORE);
     const joined: MemberJoined = {
       type: 'MemberJoined',
-      data: { memberId: 'm-orphan', person, name: '孙七', category: 'migrant', enterpriseId: 'e1', parkId: 'p1', effectiveDate: '2016-01-01' },
+      data: {
+        memberId: 'm-orphan',
+        person,
+        name: '孙七',
+        category: 'migrant',
+        enterpriseId: 'e1',
+        parkId: 'p1',
+        effectiveDate: '2016-01-01',
+      },
     };
     // What the join handler does right before its process is killed: claim, then nothing.
     const persons = await claims.load(person.hash, 'm-orphan');
-    const event = { id: deterministicUuid('member-m-orphan', 'no_stream', 'crashed', '0'), ...joined, metadata: { actor: 'clerk', correlationId: 'c-crash' } };
+    const event = {
+      id: deterministicUuid('member-m-orphan', 'no_stream', 'crashed', '0'),
+      ...joined,
+      metadata: { actor: 'clerk', correlationId: 'c-crash' },
+    };
     await claims.claim(persons, 'm-orphan', event, 'no_stream');
     expect(await store.readStream('member-m-orphan')).toEqual([]);
 
@@ -41,7 +53,10 @@ describe('a join that died between its person claim and its member event', () =>
     expect(second.body.details).toEqual({ memberId: 'm-orphan', parkId: 'p1' });
     const finished = await store.readStream('member-m-orphan');
     expect(finished.map((e) => e.id)).toEqual([event.id]);
-    expect((await ledger.as().get('/members/m-orphan?asOf=2016-06-30')).body).toMatchObject({ status: 'active', enterpriseId: 'e1' });
+    expect((await ledger.as().get('/members/m-orphan?asOf=2016-06-30')).body).toMatchObject({
+      status: 'active',
+      enterpriseId: 'e1',
+    });
   });
 
   it('given a claim whose member stream moved on without it, when the person joins elsewhere, then the dead claim is ignored', async () => {
@@ -54,7 +69,15 @@ describe('a join that died between its person claim and its member event', () =>
     const event = {
       id: deterministicUuid('member-m-taken', 'no_stream', 'lost', '0'),
       type: 'MemberJoined',
-      data: { memberId: 'm-taken', person, name: '周八', category: 'regular', enterpriseId: 'e1', parkId: 'p1', effectiveDate: '2016-01-01' },
+      data: {
+        memberId: 'm-taken',
+        person,
+        name: '周八',
+        category: 'regular',
+        enterpriseId: 'e1',
+        parkId: 'p1',
+        effectiveDate: '2016-01-01',
+      },
       metadata: { actor: 'clerk', correlationId: 'c-lost' },
     };
     await claims.claim(persons, 'm-taken', event, 'no_stream');

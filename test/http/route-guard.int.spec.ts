@@ -61,7 +61,8 @@ function expressRoutes(app: INestApplication): Route[] {
   const router = app.getHttpAdapter().getInstance().router as { stack?: ExpressLayer[] } | undefined;
   if (!Array.isArray(router?.stack)) throw new Error('express 5 router stack not found: the enumeration needs updating');
   return router.stack.flatMap((layer): Route[] => {
-    if (Array.isArray(layer.handle?.stack)) throw new Error(`a mounted router (${layer.name}): its routes are not enumerated here`);
+    if (Array.isArray(layer.handle?.stack))
+      throw new Error(`a mounted router (${layer.name}): its routes are not enumerated here`);
     if (!layer.route) return [];
     const { path, methods } = layer.route;
     if (typeof path !== 'string') throw new Error(`a route with a non-string path: ${String(path)}`);
@@ -71,8 +72,14 @@ function expressRoutes(app: INestApplication): Route[] {
   });
 }
 
-const joinPaths = (...parts: string[]) => '/' + parts.map((p) => p.replace(/^\/+|\/+$/g, '')).filter(Boolean).join('/');
-const asList = (value: unknown): string[] => (value === undefined ? [''] : Array.isArray(value) ? value.map(String) : [String(value)]);
+const joinPaths = (...parts: string[]) =>
+  '/' +
+  parts
+    .map((p) => p.replace(/^\/+|\/+$/g, ''))
+    .filter(Boolean)
+    .join('/');
+const asList = (value: unknown): string[] =>
+  value === undefined ? [''] : Array.isArray(value) ? value.map(String) : [String(value)];
 
 /** Every route handler of every controller, with the access mark the guard will read. */
 function nestRoutes(app: INestApplication): NestRoute[] {
@@ -90,7 +97,13 @@ function nestRoutes(app: INestApplication): NestRoute[] {
       const method = RequestMethod[reflector.get<RequestMethod>(METHOD_METADATA, handler) ?? RequestMethod.GET];
       const access = reflector.getAllAndOverride<RouteAccess | undefined>(ROUTE_ACCESS, [handler, controller]);
       return asList(reflector.get<unknown>(PATH_METADATA, controller)).flatMap((base) =>
-        asList(routePath).map((path) => ({ method, path: joinPaths(base, path), controller: controller.name, handler: name, access })),
+        asList(routePath).map((path) => ({
+          method,
+          path: joinPaths(base, path),
+          controller: controller.name,
+          handler: name,
+          access,
+        })),
       );
     });
   });
@@ -116,7 +129,9 @@ afterAll(() => ledger.close());
 describe('the routes the app registers', () => {
   it('given the running app, when its routes are enumerated both ways, then the lists are not empty and agree', () => {
     expect(NEST.length).toBeGreaterThanOrEqual(17);
-    expect(NEST.map(key)).toEqual(expect.arrayContaining(['POST /members', 'GET /members/:memberId/history', 'GET /access-denials', 'GET /health']));
+    expect(NEST.map(key)).toEqual(
+      expect.arrayContaining(['POST /members', 'GET /members/:memberId/history', 'GET /access-denials', 'GET /health']),
+    );
     // Each controller route is served exactly once.
     expect(new Set(NEST.map(key)).size).toBe(NEST.length);
     expect(EXPRESS.map(key)).toEqual(expect.arrayContaining(NEST.map(key)));
@@ -125,16 +140,23 @@ describe('the routes the app registers', () => {
     expect(EXPRESS.filter((r) => !nest.has(key(r)) && !isSwagger(r)).map(key)).toEqual([]);
   });
 
-  it.each(NEST.map((r) => ({ ...r, route: key(r), where: `${r.controller}.${r.handler}` })))('$route ($where) carries an access mark', ({ access }) => {
-    expect(MARKS).toContain(access);
-  });
+  it.each(NEST.map((r) => ({ ...r, route: key(r), where: `${r.controller}.${r.handler}` })))(
+    '$route ($where) carries an access mark',
+    ({ access }) => {
+      expect(MARKS).toContain(access);
+    },
+  );
 
   it('given the access marks, when they are listed, then GET /health alone is public', () => {
     expect(NEST.filter((r) => r.access === 'public').map(key)).toEqual(PUBLIC);
   });
 
   it.each(
-    EXPRESS.map((r) => ({ ...r, route: key(r), expected: PUBLIC.includes(key(r)) ? '200' : isSwagger(r) ? 'a public docs page' : '401 UNAUTHORIZED' })),
+    EXPRESS.map((r) => ({
+      ...r,
+      route: key(r),
+      expected: PUBLIC.includes(key(r)) ? '200' : isSwagger(r) ? 'a public docs page' : '401 UNAUTHORIZED',
+    })),
   )('$route without a token → $expected', async ({ method, path, route, expected }) => {
     const res = await send(method, path);
     if (PUBLIC.includes(route)) {
@@ -151,11 +173,14 @@ describe('the routes the app registers', () => {
 
   // The 401s above are about the missing token: with a valid one, each route gets past sign-in (to its
   // validation, its 404 or its answer; these empty bodies are never accepted, so nothing is recorded).
-  it.each(NEST.map((r) => ({ ...r, route: key(r) })))('$route with a provincial-admin token → past sign-in (not 401/403)', async ({ method, path }) => {
-    const res = await send(method, path, `Bearer ${ledger.token()}`);
-    expect([401, 403]).not.toContain(res.status);
-    expect(res.status).toBeLessThan(500);
-  });
+  it.each(NEST.map((r) => ({ ...r, route: key(r) })))(
+    '$route with a provincial-admin token → past sign-in (not 401/403)',
+    async ({ method, path }) => {
+      const res = await send(method, path, `Bearer ${ledger.token()}`);
+      expect([401, 403]).not.toContain(res.status);
+      expect(res.status).toBeLessThan(500);
+    },
+  );
 
   it.each(NEST.filter((r) => r.access !== 'public').map((r) => ({ ...r, route: key(r) })))(
     '$route with a forged signature → 401 UNAUTHORIZED',
@@ -196,7 +221,11 @@ describe('the checks above, given a route someone added without an access mark',
   });
 
   it('then the enumeration finds it without a mark, and the guard keeps it closed (403, not 401) to everyone', async () => {
-    expect(nestRoutes(app).filter((r) => !MARKS.includes(r.access as RouteAccess)).map(key)).toEqual(['GET /unmarked']);
+    expect(
+      nestRoutes(app)
+        .filter((r) => !MARKS.includes(r.access as RouteAccess))
+        .map(key),
+    ).toEqual(['GET /unmarked']);
     expect(expressRoutes(app).map(key)).toContain('GET /unmarked');
     expectRefusal(await request(app.getHttpServer()).get('/unmarked'), 403, 'FORBIDDEN');
     const admin = new Tokens(loadConfig({ LEDGER_DATA_DIR: dataDir }).tokenSigningKey).issue(ADMIN, '1h');

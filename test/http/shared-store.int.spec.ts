@@ -31,9 +31,17 @@ describe('two ledger instances sharing one event store', () => {
     const memberIds = Array.from({ length: 40 }, (_, i) => `m-shared-${i}`);
     const responses = await Promise.all(
       memberIds.map((memberId, i) =>
-        (i % 2 === 0 ? a : b).as()
+        (i % 2 === 0 ? a : b)
+          .as()
           .post('/members')
-          .send({ memberId, personId, name: '赵六', category: 'migrant', enterpriseId: i % 3 === 0 ? 'e1' : 'e2', effectiveDate: '2016-01-01' }),
+          .send({
+            memberId,
+            personId,
+            name: '赵六',
+            category: 'migrant',
+            enterpriseId: i % 3 === 0 ? 'e1' : 'e2',
+            effectiveDate: '2016-01-01',
+          }),
       ),
     );
     const winners = memberIds.filter((_, i) => responses[i].status === 201);
@@ -50,7 +58,8 @@ describe('two ledger instances sharing one event store', () => {
     expectAnswer(await new LedgerClient(a).join('m-shared-race', residentId(12, '19850505'), 'e1', '2016-01-01'));
     const responses = await Promise.all(
       Array.from({ length: 30 }, (_, i) =>
-        (i % 2 === 0 ? a : b).as()
+        (i % 2 === 0 ? a : b)
+          .as()
           .post('/members/m-shared-race/transfer')
           .send({ toEnterpriseId: 'e2', effectiveDate: '2016-06-01', expectedRevision: 0 }),
       ),

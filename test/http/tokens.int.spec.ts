@@ -16,7 +16,8 @@ const KEY = randomBytes(32);
 const OTHER_KEY = randomBytes(32);
 const CLAIMS = { iss: 'membership-ledger', aud: 'membership-ledger' };
 const nowSeconds = () => Math.floor(Date.now() / 1000);
-const b64url = (value: object | string) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
+const b64url = (value: object | string) =>
+  Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
 
 /** Signs claims as the service would, but by hand: HS256, the service's key, an hour to live. */
 const sign = (claims: object, options: jwt.SignOptions = {}, key: jwt.Secret = KEY) =>
@@ -37,7 +38,10 @@ describe('bearer tokens', () => {
   /** A write attempt with this Authorization header (or none). */
   const attempt = (authorization?: string) => {
     const req = request(ledger.http).post('/parks');
-    return (authorization === undefined ? req : req.set('Authorization', authorization)).send({ ...PARK, parkId: `p-${randomBytes(4).toString('hex')}` });
+    return (authorization === undefined ? req : req.set('Authorization', authorization)).send({
+      ...PARK,
+      parkId: `p-${randomBytes(4).toString('hex')}`,
+    });
   };
 
   const aValid = () => sign({ sub: 'someone', role: 'provincial-admin' });
@@ -53,10 +57,14 @@ describe('bearer tokens', () => {
     ['a valid token without the Bearer scheme', () => aValid()],
     [
       '`alg: none` with an empty signature',
-      () => `Bearer ${b64url({ alg: 'none', typ: 'JWT' })}.${b64url({ ...CLAIMS, sub: 'mallory', role: 'provincial-admin', exp: nowSeconds() + 3600 })}.`,
+      () =>
+        `Bearer ${b64url({ alg: 'none', typ: 'JWT' })}.${b64url({ ...CLAIMS, sub: 'mallory', role: 'provincial-admin', exp: nowSeconds() + 3600 })}.`,
     ],
     ['HS256 signed with another key', () => `Bearer ${sign({ sub: 'mallory', role: 'provincial-admin' }, {}, OTHER_KEY)}`],
-    ['HS512 signed with the right key', () => `Bearer ${sign({ sub: 'mallory', role: 'provincial-admin' }, { algorithm: 'HS512' })}`],
+    [
+      'HS512 signed with the right key',
+      () => `Bearer ${sign({ sub: 'mallory', role: 'provincial-admin' }, { algorithm: 'HS512' })}`,
+    ],
     [
       'RS256 signed with a key pair of its own',
       () => {
@@ -64,12 +72,21 @@ describe('bearer tokens', () => {
         return `Bearer ${sign({ sub: 'mallory', role: 'provincial-admin' }, { algorithm: 'RS256' }, privateKey)}`;
       },
     ],
-    ['an RS256 header over an HS256 signature', () => {
-      const [, payload, signature] = aValid().split('.');
-      return `Bearer ${b64url({ alg: 'RS256', typ: 'JWT' })}.${payload}.${signature}`;
-    }],
-    ['an expired token', () => `Bearer ${sign({ sub: 'late', role: 'provincial-admin', iat: nowSeconds() - 7200, exp: nowSeconds() - 60 })}`],
-    ['a token without an expiry', () => `Bearer ${jwt.sign({ ...CLAIMS, sub: 'forever', role: 'provincial-admin' }, KEY, { algorithm: 'HS256' })}`],
+    [
+      'an RS256 header over an HS256 signature',
+      () => {
+        const [, payload, signature] = aValid().split('.');
+        return `Bearer ${b64url({ alg: 'RS256', typ: 'JWT' })}.${payload}.${signature}`;
+      },
+    ],
+    [
+      'an expired token',
+      () => `Bearer ${sign({ sub: 'late', role: 'provincial-admin', iat: nowSeconds() - 7200, exp: nowSeconds() - 60 })}`,
+    ],
+    [
+      'a token without an expiry',
+      () => `Bearer ${jwt.sign({ ...CLAIMS, sub: 'forever', role: 'provincial-admin' }, KEY, { algorithm: 'HS256' })}`,
+    ],
     ['a token not valid yet', () => `Bearer ${sign({ sub: 'early', role: 'provincial-admin', nbf: nowSeconds() + 600 })}`],
     ['another issuer', () => `Bearer ${sign({ sub: 'x', role: 'provincial-admin', iss: 'someone-else' })}`],
     ['another audience', () => `Bearer ${sign({ sub: 'x', role: 'provincial-admin', aud: 'another-service' })}`],
@@ -99,15 +116,20 @@ describe('bearer tokens', () => {
     ['no subject', () => `Bearer ${sign({ role: 'provincial-admin' })}`],
   ];
 
-  it.each(BAD)('given %s, when a command is sent, then 401 UNAUTHORIZED and nothing is recorded', async (_case, authorization) => {
-    const before = await api.head();
-    const res = await attempt(authorization());
-    expectRefusal(res, 401, 'UNAUTHORIZED');
-    expect(await api.head()).toBe(before);
-  });
+  it.each(BAD)(
+    'given %s, when a command is sent, then 401 UNAUTHORIZED and nothing is recorded',
+    async (_case, authorization) => {
+      const before = await api.head();
+      const res = await attempt(authorization());
+      expectRefusal(res, 401, 'UNAUTHORIZED');
+      expect(await api.head()).toBe(before);
+    },
+  );
 
   it('given an expired token, when it is used, then the refusal says it expired', async () => {
-    const res = await attempt(`Bearer ${sign({ sub: 'late', role: 'auditor', iat: nowSeconds() - 7200, exp: nowSeconds() - 60 })}`);
+    const res = await attempt(
+      `Bearer ${sign({ sub: 'late', role: 'auditor', iat: nowSeconds() - 7200, exp: nowSeconds() - 60 })}`,
+    );
     expectRefusal(res, 401, 'UNAUTHORIZED');
     expect(res.body.message).toMatch(/expired/);
   });
@@ -123,10 +145,26 @@ describe('bearer tokens', () => {
   it("given valid tokens of several users, when they record facts, then each fact's actor is its token's sub", async () => {
     const alice = `Bearer ${sign({ sub: 'alice@province', role: 'provincial-admin' })}`;
     const wang = `Bearer ${sign({ sub: '王芳', role: 'park-clerk', parkId: 'p-actor' })}`;
-    const post = (auth: string, path: string, body: object) => request(ledger.http).post(path).set('Authorization', auth).send(body);
+    const post = (auth: string, path: string, body: object) =>
+      request(ledger.http).post(path).set('Authorization', auth).send(body);
     expectAnswer(await post(alice, '/parks', { ...PARK, parkId: 'p-actor' }));
-    expectAnswer(await post(wang, '/enterprises', { enterpriseId: 'e-actor', parkId: 'p-actor', name: 'E', ownership: 'public', effectiveDate: '2013-01-01' }));
-    const joined = await post(wang, '/members', { memberId: 'm-actor', personId: residentId(11), name: '张三', category: 'migrant', enterpriseId: 'e-actor', effectiveDate: '2015-01-01' });
+    expectAnswer(
+      await post(wang, '/enterprises', {
+        enterpriseId: 'e-actor',
+        parkId: 'p-actor',
+        name: 'E',
+        ownership: 'public',
+        effectiveDate: '2013-01-01',
+      }),
+    );
+    const joined = await post(wang, '/members', {
+      memberId: 'm-actor',
+      personId: residentId(11),
+      name: '张三',
+      category: 'migrant',
+      enterpriseId: 'e-actor',
+      effectiveDate: '2015-01-01',
+    });
     expectAnswer(joined);
     const changed = await post(alice, '/members/m-actor/category', { category: 'regular', effectiveDate: '2016-01-01' });
     expectAnswer(changed);

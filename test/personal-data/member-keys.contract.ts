@@ -5,7 +5,11 @@ import { MemberKeyErasedError, type MemberKeys } from '../../src/personal-data/m
  * What every member key store must do (SQLite, in-memory, EventStoreDB), so that erasure means
  * the same whichever store runs. `skip` registers the tests as skipped, by name.
  */
-export function describeMemberKeysContract(name: string, create: () => Promise<MemberKeys>, options: { skip?: boolean } = {}): void {
+export function describeMemberKeysContract(
+  name: string,
+  create: () => Promise<MemberKeys>,
+  options: { skip?: boolean } = {},
+): void {
   (options.skip ? describe.skip : describe)(name, () => {
     let keys: MemberKeys;
     // Unique ids: an EventStoreDB server is shared between runs.

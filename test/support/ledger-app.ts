@@ -51,7 +51,9 @@ export interface LedgerApp {
  * (body parsing, validation, error shape) that main.ts uses. Pass `dataDir` to restart on
  * the files of an earlier instance.
  */
-export async function startLedger(options: { dataDir?: string; clock?: TestClock; env?: Record<string, string> } = {}): Promise<LedgerApp> {
+export async function startLedger(
+  options: { dataDir?: string; clock?: TestClock; env?: Record<string, string> } = {},
+): Promise<LedgerApp> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'ledger-test-'));
   const clock = options.clock ?? new TestClock();
   // The test clock stands still, so one minute's rate-limit window would span a whole suite: lifted unless a test sets it.

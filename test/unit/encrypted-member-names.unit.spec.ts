@@ -26,7 +26,10 @@ describe('encrypted member names (AES-256-GCM under a per-member key)', () => {
   it('given a name, when it is sealed, then the text is enc:v1:<iv>:<ciphertext>:<tag> and holds no trace of the name', async () => {
     const sealed = await names.seal('m-1', NAME);
     expect(sealed).toMatch(/^enc:v1:[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+$/);
-    const [iv, , tag] = sealed.slice('enc:v1:'.length).split(':').map((p) => Buffer.from(p, 'base64'));
+    const [iv, , tag] = sealed
+      .slice('enc:v1:'.length)
+      .split(':')
+      .map((p) => Buffer.from(p, 'base64'));
     expect([iv.length, tag.length]).toEqual([12, 16]);
     expect(sealed).not.toContain(NAME);
     expect(Buffer.from(sealed, 'latin1').includes(Buffer.from(NAME, 'utf8'))).toBe(false);

@@ -21,7 +21,10 @@ const ctx = { today: '2026-06-30' };
 const stream = enterpriseStream('e1');
 const given = scenarios<EnterpriseEvent, ReturnType<typeof foldEnterprise>>(stream, foldEnterprise);
 
-const park = scenarios<ParkEvent, ReturnType<typeof foldPark>>(parkStream('p1'), foldPark)({
+const park = scenarios<ParkEvent, ReturnType<typeof foldPark>>(
+  parkStream('p1'),
+  foldPark,
+)({
   type: 'ParkRegistered',
   data: { parkId: 'p1', name: 'Ganzhou Park', cityId: 'ganzhou', level: 'provincial', effectiveDate: '2010-03-01' },
 }).state;
@@ -41,8 +44,14 @@ const headcount = (employees: number, effectiveDate: string, id?: string): Given
   data: { enterpriseId: 'e1', employees, effectiveDate },
   ...(id ? { id } : {}),
 });
-const closed = (effectiveDate: string): EnterpriseClosed => ({ type: 'EnterpriseClosed', data: { enterpriseId: 'e1', effectiveDate } });
-const voided = (voidedEventId: string): EntryVoided => ({ type: 'EntryVoided', data: { voidedEventId, reason: 'recorded in error' } });
+const closed = (effectiveDate: string): EnterpriseClosed => ({
+  type: 'EnterpriseClosed',
+  data: { enterpriseId: 'e1', effectiveDate },
+});
+const voided = (voidedEventId: string): EntryVoided => ({
+  type: 'EntryVoided',
+  data: { voidedEventId, reason: 'recorded in error' },
+});
 
 describe('registerEnterprise', () => {
   it('registers an enterprise in a registered park', () => {
@@ -87,11 +96,15 @@ describe('establishEnterpriseUnion', () => {
     decideEstablishEnterpriseUnion({ enterpriseId: 'e1', effectiveDate }, s, ctx);
 
   it('founds the union of an open enterprise', () => {
-    given(registered).when(establish('2014-05-01')).then([union('2014-05-01')]);
+    given(registered)
+      .when(establish('2014-05-01'))
+      .then([union('2014-05-01')]);
   });
 
   it('founds it the day before the enterprise closes', () => {
-    given(registered, closed('2015-01-01')).when(establish('2014-12-31')).then([union('2014-12-31')]);
+    given(registered, closed('2015-01-01'))
+      .when(establish('2014-12-31'))
+      .then([union('2014-12-31')]);
   });
 
   it('refuses an unknown enterprise', () => {
@@ -112,21 +125,31 @@ describe('establishEnterpriseUnion', () => {
   });
 
   it('founds a union again once the first founding was voided', () => {
-    given(registered, union('2014-05-01', 'u1'), voided('u1')).when(establish('2015-05-01')).then([union('2015-05-01')]);
+    given(registered, union('2014-05-01', 'u1'), voided('u1'))
+      .when(establish('2015-05-01'))
+      .then([union('2015-05-01')]);
   });
 });
 
 describe('reportHeadcount', () => {
-  const report = (employees: number, effectiveDate = '2016-06-30') => (s: ReturnType<typeof foldEnterprise>) =>
-    decideReportHeadcount({ enterpriseId: 'e1', employees, effectiveDate }, s, ctx);
+  const report =
+    (employees: number, effectiveDate = '2016-06-30') =>
+    (s: ReturnType<typeof foldEnterprise>) =>
+      decideReportHeadcount({ enterpriseId: 'e1', employees, effectiveDate }, s, ctx);
 
   it('accepts 0 and 1,000,000 employees', () => {
-    given(registered).when(report(0)).then([headcount(0, '2016-06-30')]);
-    given(registered).when(report(1_000_000)).then([headcount(1_000_000, '2016-06-30')]);
+    given(registered)
+      .when(report(0))
+      .then([headcount(0, '2016-06-30')]);
+    given(registered)
+      .when(report(1_000_000))
+      .then([headcount(1_000_000, '2016-06-30')]);
   });
 
   it.each([-1, 1_000_001, 2.5, Number.NaN])('refuses %p employees', (employees) => {
-    given(registered).when(report(employees)).thenRefusedWith('VALIDATION_FAILED', [{ field: 'employees' }]);
+    given(registered)
+      .when(report(employees))
+      .thenRefusedWith('VALIDATION_FAILED', [{ field: 'employees' }]);
   });
 
   it('refuses an unknown enterprise', () => {
@@ -139,16 +162,22 @@ describe('reportHeadcount', () => {
   });
 
   it('refuses a future date', () => {
-    given(registered).when(report(10, '2026-07-01')).thenRefusedWith('VALIDATION_FAILED', [{ field: 'effectiveDate' }]);
+    given(registered)
+      .when(report(10, '2026-07-01'))
+      .thenRefusedWith('VALIDATION_FAILED', [{ field: 'effectiveDate' }]);
   });
 });
 
 describe('closeEnterprise', () => {
-  const close = (placements: readonly Placement[], effectiveDate = '2016-06-30') => (s: ReturnType<typeof foldEnterprise>) =>
-    decideCloseEnterprise({ enterpriseId: 'e1', effectiveDate }, s, placements, ctx);
+  const close =
+    (placements: readonly Placement[], effectiveDate = '2016-06-30') =>
+    (s: ReturnType<typeof foldEnterprise>) =>
+      decideCloseEnterprise({ enterpriseId: 'e1', effectiveDate }, s, placements, ctx);
 
   it('closes an enterprise that never had members', () => {
-    given(registered, union('2014-05-01'), headcount(120, '2015-12-31')).when(close([])).then([closed('2016-06-30')]);
+    given(registered, union('2014-05-01'), headcount(120, '2015-12-31'))
+      .when(close([]))
+      .then([closed('2016-06-30')]);
   });
 
   it('closes when every placement ended on or before the date', () => {
@@ -156,7 +185,9 @@ describe('closeEnterprise', () => {
       { memberId: 'm1', from: '2013-01-01', to: '2016-06-30' },
       { memberId: 'm2', from: '2013-01-01', to: '2014-02-01' },
     ];
-    given(registered).when(close(placements)).then([closed('2016-06-30')]);
+    given(registered)
+      .when(close(placements))
+      .then([closed('2016-06-30')]);
   });
 
   it('refuses while a member is still placed there (no end)', () => {
@@ -164,7 +195,9 @@ describe('closeEnterprise', () => {
       { memberId: 'm1', from: '2013-01-01', to: '2014-02-01' },
       { memberId: 'm2', from: '2013-01-01' },
     ];
-    given(registered).when(close(placements)).thenRefusedWith('ENTERPRISE_HAS_ACTIVE_MEMBERS', { memberIds: ['m2'] });
+    given(registered)
+      .when(close(placements))
+      .thenRefusedWith('ENTERPRISE_HAS_ACTIVE_MEMBERS', { memberIds: ['m2'] });
   });
 
   it('refuses while a placement ends after the date', () => {
@@ -195,7 +228,9 @@ describe('closeEnterprise', () => {
   });
 
   it('ignores a voided founding dated after the closure', () => {
-    given(registered, union('2016-08-01', 'u1'), voided('u1')).when(close([])).then([closed('2016-06-30')]);
+    given(registered, union('2016-08-01', 'u1'), voided('u1'))
+      .when(close([]))
+      .then([closed('2016-06-30')]);
   });
 
   it('refuses an enterprise already closed', () => {
@@ -216,12 +251,18 @@ describe('voidEnterpriseEntry', () => {
     decideVoidEnterpriseEntry({ enterpriseId: 'e1', eventId: id, reason: 'recorded in error' }, s);
 
   it('voids a headcount report and a union founding', () => {
-    given(registered, headcount(10, '2015-01-01', 'h1')).when(voidEntry('h1')).then([voided('h1')]);
-    given(registered, union('2014-05-01', 'u1')).when(voidEntry('u1')).then([voided('u1')]);
+    given(registered, headcount(10, '2015-01-01', 'h1'))
+      .when(voidEntry('h1'))
+      .then([voided('h1')]);
+    given(registered, union('2014-05-01', 'u1'))
+      .when(voidEntry('u1'))
+      .then([voided('u1')]);
   });
 
   it('refuses an entry that is already voided', () => {
-    given(registered, headcount(10, '2015-01-01', 'h1'), voided('h1')).when(voidEntry('h1')).thenRefusedWith('ALREADY_VOIDED');
+    given(registered, headcount(10, '2015-01-01', 'h1'), voided('h1'))
+      .when(voidEntry('h1'))
+      .thenRefusedWith('ALREADY_VOIDED');
   });
 
   it('refuses to void the registration or the closure', () => {
@@ -247,6 +288,10 @@ describe('enterprise state', () => {
 
   it('finds the union that is not voided', () => {
     const { state } = given(registered, union('2014-05-01', 'u1'), voided('u1'), union('2015-05-01', 'u2'));
-    expect(activeEnterpriseUnion(state)).toStrictEqual({ eventId: 'u2', type: 'EnterpriseUnionEstablished', effectiveDate: '2015-05-01' });
+    expect(activeEnterpriseUnion(state)).toStrictEqual({
+      eventId: 'u2',
+      type: 'EnterpriseUnionEstablished',
+      effectiveDate: '2015-05-01',
+    });
   });
 });

@@ -15,7 +15,14 @@ import {
   type PersonRef,
 } from '../../src/membership/member.events.js';
 import { type MemberDecisionContext, type OtherMembership } from '../../src/membership/member.rules.js';
-import { foldHistory, historyKnownAt, type MemberHistory, replay, standingAsOf, timelineOf } from '../../src/membership/member.timeline.js';
+import {
+  foldHistory,
+  historyKnownAt,
+  type MemberHistory,
+  replay,
+  standingAsOf,
+  timelineOf,
+} from '../../src/membership/member.timeline.js';
 import { decideTransfer } from '../../src/membership/transfer/transfer.decide.js';
 import { decideVoidMemberEntry } from '../../src/membership/void-entry/void-entry.decide.js';
 import { type EntryVoided } from '../../src/shared/ledger-event.js';
@@ -58,15 +65,35 @@ const placement = (enterpriseId: string) => ({ enterpriseId, parkId: ENTERPRISES
 
 function joined(
   effectiveDate: string,
-  { enterpriseId = 'eA', person = ALICE, category = 'migrant' as Category, memberId = 'm1', id = undefined as string | undefined } = {},
+  {
+    enterpriseId = 'eA',
+    person = ALICE,
+    category = 'migrant' as Category,
+    memberId = 'm1',
+    id = undefined as string | undefined,
+  } = {},
 ): Given<MemberJoined> {
   return {
     type: 'MemberJoined',
-    data: { memberId, person, name: 'sealed:name', category, enterpriseId, parkId: ENTERPRISES[enterpriseId].parkId, effectiveDate },
+    data: {
+      memberId,
+      person,
+      name: 'sealed:name',
+      category,
+      enterpriseId,
+      parkId: ENTERPRISES[enterpriseId].parkId,
+      effectiveDate,
+    },
     ...(id ? { id } : {}),
   };
 }
-const transferred = (from: string, to: string, effectiveDate: string, id?: string, memberId = 'm1'): Given<MemberTransferred> => ({
+const transferred = (
+  from: string,
+  to: string,
+  effectiveDate: string,
+  id?: string,
+  memberId = 'm1',
+): Given<MemberTransferred> => ({
   type: 'MemberTransferred',
   data: { memberId, from: placement(from), to: placement(to), effectiveDate },
   ...(id ? { id } : {}),
@@ -76,7 +103,12 @@ const categoryChanged = (from: Category, to: Category, effectiveDate: string, id
   data: { memberId: 'm1', from, to, effectiveDate },
   ...(id ? { id } : {}),
 });
-const left = (effectiveDate: string, id?: string, reason: LeaveReason = 'left-employment', memberId = 'm1'): Given<MemberLeft> => ({
+const left = (
+  effectiveDate: string,
+  id?: string,
+  reason: LeaveReason = 'left-employment',
+  memberId = 'm1',
+): Given<MemberLeft> => ({
   type: 'MemberLeft',
   data: { memberId, reason, effectiveDate },
   ...(id ? { id } : {}),
@@ -107,42 +139,62 @@ const joinInput = (effectiveDate: string, overrides: Partial<JoinInput> = {}): J
   effectiveDate,
   ...overrides,
 });
-const join = (effectiveDate: string, overrides: Partial<JoinInput> = {}, others?: readonly OtherMembership[]) => (h: MemberHistory) =>
-  decideJoin(joinInput(effectiveDate, overrides), h, ctx(others));
+const join =
+  (effectiveDate: string, overrides: Partial<JoinInput> = {}, others?: readonly OtherMembership[]) =>
+  (h: MemberHistory) =>
+    decideJoin(joinInput(effectiveDate, overrides), h, ctx(others));
 const transfer = (toEnterpriseId: string, effectiveDate: string, transferId?: string) => (h: MemberHistory) =>
   decideTransfer({ memberId: 'm1', toEnterpriseId, effectiveDate, ...(transferId ? { transferId } : {}) }, h, ctx());
 const changeCategory = (category: Category, effectiveDate: string) => (h: MemberHistory) =>
   decideChangeCategory({ memberId: 'm1', category, effectiveDate }, h, ctx());
-const leave = (effectiveDate: string, reason: LeaveReason = 'retired') => (h: MemberHistory) =>
-  decideLeave({ memberId: 'm1', reason, effectiveDate }, h, ctx());
+const leave =
+  (effectiveDate: string, reason: LeaveReason = 'retired') =>
+  (h: MemberHistory) =>
+    decideLeave({ memberId: 'm1', reason, effectiveDate }, h, ctx());
 const voidEntry = (eventId: string, others?: readonly OtherMembership[]) => (h: MemberHistory) =>
   decideVoidMemberEntry({ memberId: 'm1', eventId, reason: 'recorded in error' }, h, ctx(others));
 
 describe('join', () => {
   it('joins a member at an open enterprise, in its park', () => {
-    given().when(join('2016-03-01', { enterpriseId: 'eC' })).then([plain(joined('2016-03-01', { enterpriseId: 'eC' }))]);
+    given()
+      .when(join('2016-03-01', { enterpriseId: 'eC' }))
+      .then([plain(joined('2016-03-01', { enterpriseId: 'eC' }))]);
   });
 
   it('joins on the day the enterprise was registered, and on today', () => {
-    given().when(join('2010-01-01')).then([plain(joined('2010-01-01'))]);
-    given().when(join(TODAY)).then([plain(joined(TODAY))]);
+    given()
+      .when(join('2010-01-01'))
+      .then([plain(joined('2010-01-01'))]);
+    given()
+      .when(join(TODAY))
+      .then([plain(joined(TODAY))]);
   });
 
   it('refuses an enterprise that is not registered at all', () => {
-    given().when(join('2016-03-01', { enterpriseId: 'eNowhere' })).thenRefusedWith('NOT_FOUND', { enterpriseId: 'eNowhere' });
+    given()
+      .when(join('2016-03-01', { enterpriseId: 'eNowhere' }))
+      .thenRefusedWith('NOT_FOUND', { enterpriseId: 'eNowhere' });
   });
 
   it('refuses an enterprise not yet registered on the date', () => {
-    given().when(join('2016-03-01', { enterpriseId: 'eLate' })).thenRefusedWith('ENTERPRISE_NOT_OPEN');
+    given()
+      .when(join('2016-03-01', { enterpriseId: 'eLate' }))
+      .thenRefusedWith('ENTERPRISE_NOT_OPEN');
   });
 
   it('refuses an enterprise closed on the date, including the closure day', () => {
-    given().when(join('2016-03-01', { enterpriseId: 'eClosed' })).thenRefusedWith('ENTERPRISE_NOT_OPEN');
-    given().when(join('2015-01-01', { enterpriseId: 'eClosed' })).thenRefusedWith('ENTERPRISE_NOT_OPEN');
+    given()
+      .when(join('2016-03-01', { enterpriseId: 'eClosed' }))
+      .thenRefusedWith('ENTERPRISE_NOT_OPEN');
+    given()
+      .when(join('2015-01-01', { enterpriseId: 'eClosed' }))
+      .thenRefusedWith('ENTERPRISE_NOT_OPEN');
   });
 
   it('refuses an open-ended join at an enterprise that closes later (the member would outlive it)', () => {
-    given().when(join('2016-03-01', { enterpriseId: 'eShort' })).thenRefusedWith('ENTERPRISE_NOT_OPEN');
+    given()
+      .when(join('2016-03-01', { enterpriseId: 'eShort' }))
+      .thenRefusedWith('ENTERPRISE_NOT_OPEN');
   });
 
   it('accepts a back-dated join at an enterprise that closes later when a recorded leave ends it in time', () => {
@@ -166,7 +218,9 @@ describe('join', () => {
   });
 
   it('places a join on the same day as a recorded join after it: the new one is the second join', () => {
-    given(joined('2016-06-01', { id: 'join-jun' })).when(join('2016-06-01')).thenRefusedWith('MEMBER_ALREADY_ACTIVE');
+    given(joined('2016-06-01', { id: 'join-jun' }))
+      .when(join('2016-06-01'))
+      .thenRefusedWith('MEMBER_ALREADY_ACTIVE');
   });
 
   it('rejoins after leaving, on the same member id: a new period', () => {
@@ -176,18 +230,28 @@ describe('join', () => {
   });
 
   it('rejoins on the very day of leaving (the leave recorded first comes first)', () => {
-    given(joined('2014-01-01'), left('2016-03-01')).when(join('2016-03-01')).then([plain(joined('2016-03-01'))]);
+    given(joined('2014-01-01'), left('2016-03-01'))
+      .when(join('2016-03-01'))
+      .then([plain(joined('2016-03-01'))]);
   });
 
   it('refuses another person on a member id that was used, whether the holder left or not', () => {
-    given(joined('2014-01-01'), left('2015-01-01')).when(join('2016-03-01', { person: BOB })).thenRefusedWith('MEMBER_ID_TAKEN');
-    given(joined('2014-01-01')).when(join('2016-03-01', { person: BOB })).thenRefusedWith('MEMBER_ID_TAKEN');
-    given(joined('2016-06-01')).when(join('2016-03-01', { person: BOB })).thenRefusedWith('MEMBER_ID_TAKEN');
+    given(joined('2014-01-01'), left('2015-01-01'))
+      .when(join('2016-03-01', { person: BOB }))
+      .thenRefusedWith('MEMBER_ID_TAKEN');
+    given(joined('2014-01-01'))
+      .when(join('2016-03-01', { person: BOB }))
+      .thenRefusedWith('MEMBER_ID_TAKEN');
+    given(joined('2016-06-01'))
+      .when(join('2016-03-01', { person: BOB }))
+      .thenRefusedWith('MEMBER_ID_TAKEN');
   });
 
   it('refuses a person who is active under another member id, naming it and its park', () => {
     const m2 = otherMembership('m2', joined('2015-01-01', { memberId: 'm2', enterpriseId: 'eC' }));
-    given().when(join('2016-03-01', {}, [m2])).thenRefusedWith('PERSON_ALREADY_MEMBER', { memberId: 'm2', parkId: 'p2' });
+    given()
+      .when(join('2016-03-01', {}, [m2]))
+      .thenRefusedWith('PERSON_ALREADY_MEMBER', { memberId: 'm2', parkId: 'p2' });
   });
 
   it('names the park where the other membership is on the day they would overlap', () => {
@@ -196,7 +260,9 @@ describe('join', () => {
       joined('2014-01-01', { memberId: 'm2', enterpriseId: 'eA' }),
       transferred('eA', 'eC', '2015-01-01', undefined, 'm2'),
     );
-    given().when(join('2016-03-01', {}, [m2])).thenRefusedWith('PERSON_ALREADY_MEMBER', { memberId: 'm2', parkId: 'p2' });
+    given()
+      .when(join('2016-03-01', {}, [m2]))
+      .thenRefusedWith('PERSON_ALREADY_MEMBER', { memberId: 'm2', parkId: 'p2' });
   });
 
   it('names the park where the other membership stands now, so the clerk can open a transfer from there', () => {
@@ -205,12 +271,16 @@ describe('join', () => {
       joined('2017-01-01', { memberId: 'm2', enterpriseId: 'eA' }),
       transferred('eA', 'eC', '2017-06-01', undefined, 'm2'),
     );
-    given().when(join('2016-03-01', {}, [m2])).thenRefusedWith('PERSON_ALREADY_MEMBER', { memberId: 'm2', parkId: 'p2' });
+    given()
+      .when(join('2016-03-01', {}, [m2]))
+      .thenRefusedWith('PERSON_ALREADY_MEMBER', { memberId: 'm2', parkId: 'p2' });
   });
 
   it('refuses a back-dated join that would overlap a membership starting later', () => {
     const m2 = otherMembership('m2', joined('2017-01-01', { memberId: 'm2', enterpriseId: 'eC' }));
-    given().when(join('2016-03-01', {}, [m2])).thenRefusedWith('PERSON_ALREADY_MEMBER', { memberId: 'm2', parkId: 'p2' });
+    given()
+      .when(join('2016-03-01', {}, [m2]))
+      .thenRefusedWith('PERSON_ALREADY_MEMBER', { memberId: 'm2', parkId: 'p2' });
   });
 
   it('accepts a person whose other membership ended on or before the date', () => {
@@ -219,19 +289,33 @@ describe('join', () => {
       joined('2014-01-01', { memberId: 'm2', enterpriseId: 'eC' }),
       left('2016-03-01', undefined, 'moved-out-of-province', 'm2'),
     );
-    const endedBefore = otherMembership('m2', joined('2014-01-01', { memberId: 'm2' }), left('2015-03-01', undefined, 'resigned', 'm2'));
-    given().when(join('2016-03-01', {}, [endedThatDay])).then([plain(joined('2016-03-01'))]);
-    given().when(join('2016-03-01', {}, [endedBefore])).then([plain(joined('2016-03-01'))]);
+    const endedBefore = otherMembership(
+      'm2',
+      joined('2014-01-01', { memberId: 'm2' }),
+      left('2015-03-01', undefined, 'resigned', 'm2'),
+    );
+    given()
+      .when(join('2016-03-01', {}, [endedThatDay]))
+      .then([plain(joined('2016-03-01'))]);
+    given()
+      .when(join('2016-03-01', {}, [endedBefore]))
+      .then([plain(joined('2016-03-01'))]);
   });
 
   it('accepts a back-dated join that ends (by a recorded leave) on the day the other membership starts', () => {
     const m2 = otherMembership('m2', joined('2016-12-31', { memberId: 'm2', enterpriseId: 'eC' }));
-    given(left('2016-12-31')).when(join('2016-03-01', {}, [m2])).then([plain(joined('2016-03-01'))]);
+    given(left('2016-12-31'))
+      .when(join('2016-03-01', {}, [m2]))
+      .then([plain(joined('2016-03-01'))]);
   });
 
   it('refuses a future date and a date before 1949-10-01', () => {
-    given().when(join('2026-07-01')).thenRefusedWith('VALIDATION_FAILED', [{ field: 'effectiveDate' }]);
-    given().when(join('1949-09-30')).thenRefusedWith('VALIDATION_FAILED', [{ field: 'effectiveDate' }]);
+    given()
+      .when(join('2026-07-01'))
+      .thenRefusedWith('VALIDATION_FAILED', [{ field: 'effectiveDate' }]);
+    given()
+      .when(join('1949-09-30'))
+      .thenRefusedWith('VALIDATION_FAILED', [{ field: 'effectiveDate' }]);
   });
 });
 
@@ -248,7 +332,9 @@ describe('transfer', () => {
   });
 
   it('leaves out transferId when there is none', () => {
-    given(joined('2014-01-01')).when(transfer('eB', '2016-03-01')).then([plain(transferred('eA', 'eB', '2016-03-01'))]);
+    given(joined('2014-01-01'))
+      .when(transfer('eB', '2016-03-01'))
+      .then([plain(transferred('eA', 'eB', '2016-03-01'))]);
   });
 
   it('refuses a member who is not active on the date', () => {
@@ -268,7 +354,9 @@ describe('transfer', () => {
   });
 
   it('refuses an unknown, a closed or a not-yet-registered target', () => {
-    given(joined('2014-01-01')).when(transfer('eNowhere', '2016-03-01')).thenRefusedWith('NOT_FOUND', { enterpriseId: 'eNowhere' });
+    given(joined('2014-01-01'))
+      .when(transfer('eNowhere', '2016-03-01'))
+      .thenRefusedWith('NOT_FOUND', { enterpriseId: 'eNowhere' });
     given(joined('2014-01-01')).when(transfer('eClosed', '2016-03-01')).thenRefusedWith('ENTERPRISE_NOT_OPEN');
     given(joined('2014-01-01')).when(transfer('eLate', '2016-03-01')).thenRefusedWith('ENTERPRISE_NOT_OPEN');
   });
@@ -331,7 +419,9 @@ describe('changeCategory', () => {
   });
 
   it('refuses a member who is not active on the date', () => {
-    given(joined('2014-01-01'), left('2015-01-01')).when(changeCategory('regular', '2016-03-01')).thenRefusedWith('MEMBER_NOT_ACTIVE');
+    given(joined('2014-01-01'), left('2015-01-01'))
+      .when(changeCategory('regular', '2016-03-01'))
+      .thenRefusedWith('MEMBER_NOT_ACTIVE');
     given(joined('2016-06-01')).when(changeCategory('regular', '2016-03-01')).thenRefusedWith('MEMBER_NOT_ACTIVE');
     given().when(changeCategory('regular', '2016-03-01')).thenRefusedWith('NOT_FOUND', { memberId: 'm1' });
   });
@@ -346,7 +436,9 @@ describe('changeCategory', () => {
   });
 
   it('places a change on the day of a recorded leave after the leave', () => {
-    given(joined('2014-01-01'), left('2016-03-01')).when(changeCategory('regular', '2016-03-01')).thenRefusedWith('MEMBER_NOT_ACTIVE');
+    given(joined('2014-01-01'), left('2016-03-01'))
+      .when(changeCategory('regular', '2016-03-01'))
+      .thenRefusedWith('MEMBER_NOT_ACTIVE');
     given(joined('2014-01-01'), left('2016-03-01'))
       .when(changeCategory('regular', '2016-02-29'))
       .then([plain(categoryChanged('migrant', 'regular', '2016-02-29'))]);
@@ -355,11 +447,15 @@ describe('changeCategory', () => {
 
 describe('leave', () => {
   it('records an active member leaving', () => {
-    given(joined('2014-01-01')).when(leave('2016-03-01', 'retired')).then([plain(left('2016-03-01', undefined, 'retired'))]);
+    given(joined('2014-01-01'))
+      .when(leave('2016-03-01', 'retired'))
+      .then([plain(left('2016-03-01', undefined, 'retired'))]);
   });
 
   it('leaves on the day of joining, and on the day of a transfer (after it)', () => {
-    given(joined('2016-03-01')).when(leave('2016-03-01')).then([plain(left('2016-03-01', undefined, 'retired'))]);
+    given(joined('2016-03-01'))
+      .when(leave('2016-03-01'))
+      .then([plain(left('2016-03-01', undefined, 'retired'))]);
     given(joined('2014-01-01'), transferred('eA', 'eB', '2016-03-01'))
       .when(leave('2016-03-01'))
       .then([plain(left('2016-03-01', undefined, 'retired'))]);
@@ -402,7 +498,9 @@ describe('leave', () => {
 describe('void a member fact', () => {
   it('voids a leave: the member is active again and later decisions see them active', () => {
     const facts = [joined('2014-01-01'), left('2016-03-01', 'leave-mar')] as const;
-    given(...facts).when(voidEntry('leave-mar')).then([plain(voided('leave-mar'))]);
+    given(...facts)
+      .when(voidEntry('leave-mar'))
+      .then([plain(voided('leave-mar'))]);
 
     const afterVoid = given(...facts, voided('leave-mar'));
     expect(standingAsOf(afterVoid.state, TODAY)).toMatchObject({ status: 'active', placement: placement('eA') });
@@ -417,7 +515,9 @@ describe('void a member fact', () => {
   });
 
   it('voids the only join', () => {
-    given(joined('2014-01-01', { id: 'join' })).when(voidEntry('join')).then([plain(voided('join'))]);
+    given(joined('2014-01-01', { id: 'join' }))
+      .when(voidEntry('join'))
+      .then([plain(voided('join'))]);
   });
 
   it('refuses to void a join that a later transfer depends on', () => {
@@ -449,7 +549,9 @@ describe('void a member fact', () => {
       joined('2010-06-01', { memberId: 'm2', enterpriseId: 'eC' }),
       left('2013-01-01', undefined, 'resigned', 'm2'),
     );
-    given(joined('2014-01-01'), left('2016-03-01', 'leave-mar')).when(voidEntry('leave-mar', [m2])).then([plain(voided('leave-mar'))]);
+    given(joined('2014-01-01'), left('2016-03-01', 'leave-mar'))
+      .when(voidEntry('leave-mar', [m2]))
+      .then([plain(voided('leave-mar'))]);
   });
 
   it('refuses to void a leave when the member would then stay at an enterprise past its closure', () => {
@@ -533,7 +635,11 @@ describe('standingAsOf', () => {
   });
 
   it('orders facts of one day by recording order', () => {
-    const sameDay = given(joined('2014-01-01'), transferred('eA', 'eB', '2016-03-01'), transferred('eB', 'eC', '2016-03-01')).state;
+    const sameDay = given(
+      joined('2014-01-01'),
+      transferred('eA', 'eB', '2016-03-01'),
+      transferred('eB', 'eC', '2016-03-01'),
+    ).state;
     expect(standingAsOf(sameDay, '2016-03-01')).toMatchObject({ placement: placement('eC') });
   });
 });
@@ -565,7 +671,11 @@ describe('historyKnownAt', () => {
   });
 
   it('takes the void instant from the void, not from the voided fact', () => {
-    const lateVoid = given(joined('2014-01-01'), left('2016-03-01', 'leave-mar'), voided('leave-mar', '2026-05-01T00:00:00.000Z')).state;
+    const lateVoid = given(
+      joined('2014-01-01'),
+      left('2016-03-01', 'leave-mar'),
+      voided('leave-mar', '2026-05-01T00:00:00.000Z'),
+    ).state;
     expect(standingAsOf(historyKnownAt(lateVoid, '2026-04-30T23:59:59.999Z'), TODAY)).toMatchObject({ status: 'left' });
     expect(standingAsOf(historyKnownAt(lateVoid, '2026-05-01T00:00:00.000Z'), TODAY)).toMatchObject({ status: 'active' });
   });

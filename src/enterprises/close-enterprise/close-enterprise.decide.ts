@@ -27,7 +27,10 @@ export function decideCloseEnterprise(
   if (state.closedOn !== undefined)
     throw new DomainError('ENTERPRISE_NOT_OPEN', `enterprise ${input.enterpriseId} was closed on ${state.closedOn}`);
   if (input.effectiveDate < state.registeredOn)
-    throw new DomainError('ENTERPRISE_NOT_OPEN', `enterprise ${input.enterpriseId} is registered only from ${state.registeredOn}`);
+    throw new DomainError(
+      'ENTERPRISE_NOT_OPEN',
+      `enterprise ${input.enterpriseId} is registered only from ${state.registeredOn}`,
+    );
   // Closing on D: nobody may be a member there on D or later, nor a later fact fall after D.
   const staying = placements.filter((p) => p.to === undefined || p.to > input.effectiveDate);
   if (staying.length > 0)

@@ -9,7 +9,10 @@ import { EnterpriseCommands } from '../enterprise-commands.js';
 import { type CloseEnterpriseInput, decideCloseEnterprise, type Placement } from './close-enterprise.decide.js';
 
 export class CloseEnterprise extends Command<CommandAnswer> {
-  constructor(readonly input: CloseEnterpriseInput, readonly meta: CommandMeta) {
+  constructor(
+    readonly input: CloseEnterpriseInput,
+    readonly meta: CommandMeta,
+  ) {
     super();
   }
 }

@@ -4,7 +4,10 @@ import { EnterpriseCommands } from '../enterprise-commands.js';
 import { decideEstablishEnterpriseUnion, type EstablishEnterpriseUnionInput } from './establish-enterprise-union.decide.js';
 
 export class EstablishEnterpriseUnion extends Command<CommandAnswer> {
-  constructor(readonly input: EstablishEnterpriseUnionInput, readonly meta: CommandMeta) {
+  constructor(
+    readonly input: EstablishEnterpriseUnionInput,
+    readonly meta: CommandMeta,
+  ) {
     super();
   }
 }
@@ -14,6 +17,8 @@ export class EstablishEnterpriseUnionHandler implements ICommandHandler<Establis
   constructor(private readonly enterprises: EnterpriseCommands) {}
 
   execute({ input, meta }: EstablishEnterpriseUnion): Promise<CommandAnswer> {
-    return this.enterprises.run('establishEnterpriseUnion', input, meta, (state, ctx) => decideEstablishEnterpriseUnion(input, state, ctx));
+    return this.enterprises.run('establishEnterpriseUnion', input, meta, (state, ctx) =>
+      decideEstablishEnterpriseUnion(input, state, ctx),
+    );
   }
 }

@@ -11,7 +11,10 @@ import { foldEnterprise } from '../enterprise.state.js';
 import { decideRegisterEnterprise, type RegisterEnterpriseInput } from './register-enterprise.decide.js';
 
 export class RegisterEnterprise extends Command<CommandAnswer> {
-  constructor(readonly input: RegisterEnterpriseInput, readonly meta: CommandMeta) {
+  constructor(
+    readonly input: RegisterEnterpriseInput,
+    readonly meta: CommandMeta,
+  ) {
     super();
   }
 }

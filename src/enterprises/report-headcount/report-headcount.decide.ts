@@ -23,5 +23,10 @@ export function decideReportHeadcount(
   if (state.status !== 'registered') throw notFound('Enterprise', input.enterpriseId);
   if (!isOpenOn(state, input.effectiveDate))
     throw new DomainError('ENTERPRISE_NOT_OPEN', `enterprise ${input.enterpriseId} is not open on ${input.effectiveDate}`);
-  return [{ type: 'EnterpriseHeadcountReported', data: { enterpriseId: input.enterpriseId, employees: input.employees, effectiveDate: input.effectiveDate } }];
+  return [
+    {
+      type: 'EnterpriseHeadcountReported',
+      data: { enterpriseId: input.enterpriseId, employees: input.employees, effectiveDate: input.effectiveDate },
+    },
+  ];
 }

@@ -4,7 +4,10 @@ import { EnterpriseCommands } from '../enterprise-commands.js';
 import { decideReportHeadcount, type ReportHeadcountInput } from './report-headcount.decide.js';
 
 export class ReportHeadcount extends Command<CommandAnswer> {
-  constructor(readonly input: ReportHeadcountInput, readonly meta: CommandMeta) {
+  constructor(
+    readonly input: ReportHeadcountInput,
+    readonly meta: CommandMeta,
+  ) {
     super();
   }
 }

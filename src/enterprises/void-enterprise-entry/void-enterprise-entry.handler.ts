@@ -4,7 +4,10 @@ import { EnterpriseCommands } from '../enterprise-commands.js';
 import { decideVoidEnterpriseEntry, type VoidEnterpriseEntryInput } from './void-enterprise-entry.decide.js';
 
 export class VoidEnterpriseEntry extends Command<CommandAnswer> {
-  constructor(readonly input: VoidEnterpriseEntryInput, readonly meta: CommandMeta) {
+  constructor(
+    readonly input: VoidEnterpriseEntryInput,
+    readonly meta: CommandMeta,
+  ) {
     super();
   }
 }

@@ -25,6 +25,9 @@ export class VoidEnterpriseEntryHttp {
     @Res({ passthrough: true }) res: Response,
   ) {
     const parts = commandParts(body, meta);
-    return answer(res, await this.commands.execute(new VoidEnterpriseEntry({ enterpriseId, eventId, ...parts.input }, parts.meta)));
+    return answer(
+      res,
+      await this.commands.execute(new VoidEnterpriseEntry({ enterpriseId, eventId, ...parts.input }, parts.meta)),
+    );
   }
 }

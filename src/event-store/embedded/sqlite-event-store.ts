@@ -4,7 +4,19 @@ import { dirname } from 'node:path';
 import { type Clock, monotonicIso, systemClock } from '../../shared/clock.js';
 import { checkAppend } from '../append-rules.js';
 import { AppendSignal, catchUpSubscription } from '../catch-up-subscription.js';
-import { type AppendOptions, type AppendResult, type CommandClaim, type EventHandler, type EventStore, type ExpectedRevision, type NewEvent, type ReadAllOptions, type RecordedEvent, type SubscribeOptions, type Subscription } from '../event-store.port.js';
+import {
+  type AppendOptions,
+  type AppendResult,
+  type CommandClaim,
+  type EventHandler,
+  type EventStore,
+  type ExpectedRevision,
+  type NewEvent,
+  type ReadAllOptions,
+  type RecordedEvent,
+  type SubscribeOptions,
+  type Subscription,
+} from '../event-store.port.js';
 
 interface EventRow {
   position: number;
@@ -61,7 +73,10 @@ export class SqliteEventStore implements EventStore {
   private readonly appendTx: (stream: string, events: readonly NewEvent[], expected: ExpectedRevision) => AppendResult;
   private readonly stmts;
 
-  constructor(file: string, private readonly clock: Clock = systemClock) {
+  constructor(
+    file: string,
+    private readonly clock: Clock = systemClock,
+  ) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
@@ -75,16 +90,12 @@ export class SqliteEventStore implements EventStore {
       insertEvent: this.db.prepare(
         'INSERT INTO events (event_id, stream, revision, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)',
       ),
-      lastRecordedAt: this.db.prepare<[], { metadata: string }>(
-        'SELECT metadata FROM events ORDER BY position DESC LIMIT 1',
-      ),
+      lastRecordedAt: this.db.prepare<[], { metadata: string }>('SELECT metadata FROM events ORDER BY position DESC LIMIT 1'),
       readStream: this.db.prepare<[string], EventRow>('SELECT * FROM events WHERE stream = ? ORDER BY revision'),
       readRange: this.db.prepare<[string, number, number], EventRow>(
         'SELECT * FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?',
       ),
-      readAll: this.db.prepare<[number, number], EventRow>(
-        'SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?',
-      ),
+      readAll: this.db.prepare<[number, number], EventRow>('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?'),
       head: this.db.prepare<[], { position: number | null }>('SELECT MAX(position) AS position FROM events'),
       claim: this.db.prepare('INSERT OR IGNORE INTO command_ids (command_id, stream, fingerprint) VALUES (?, ?, ?)'),
       readClaim: this.db.prepare<[string], { stream: string; fingerprint: string }>(

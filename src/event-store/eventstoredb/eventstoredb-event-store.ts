@@ -1,8 +1,42 @@
-import { ANY, BACKWARDS, END, EventStoreDBClient, FORWARDS, jsonEvent, NO_STREAM, START, StreamDeletedError, streamNameFilter, StreamNotFoundError, WrongExpectedVersionError, type AppendExpectedRevision, type CurrentRevision, type JSONType, type Position, type RecordedEvent as EsdbRecordedEvent, type ResolvedEvent, type StreamingRead } from '@eventstore/db-client';
+import {
+  ANY,
+  BACKWARDS,
+  END,
+  EventStoreDBClient,
+  FORWARDS,
+  jsonEvent,
+  NO_STREAM,
+  START,
+  StreamDeletedError,
+  streamNameFilter,
+  StreamNotFoundError,
+  WrongExpectedVersionError,
+  type AppendExpectedRevision,
+  type CurrentRevision,
+  type JSONType,
+  type Position,
+  type RecordedEvent as EsdbRecordedEvent,
+  type ResolvedEvent,
+  type StreamingRead,
+} from '@eventstore/db-client';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { DATA_KEY_BYTES, MemberKeyErasedError, type MemberKeys } from '../../personal-data/member-keys.port.js';
 import { type Clock, monotonicIso, systemClock } from '../../shared/clock.js';
-import { type AppendOptions, type AppendResult, type CommandClaim, type EventHandler, type EventMetadata, type EventStore, type ExpectedRevision, type NewEvent, type ReadAllOptions, type RecordedEvent, type SubscribeOptions, type Subscription, WrongExpectedRevisionError } from '../event-store.port.js';
+import {
+  type AppendOptions,
+  type AppendResult,
+  type CommandClaim,
+  type EventHandler,
+  type EventMetadata,
+  type EventStore,
+  type ExpectedRevision,
+  type NewEvent,
+  type ReadAllOptions,
+  type RecordedEvent,
+  type SubscribeOptions,
+  type Subscription,
+  WrongExpectedRevisionError,
+} from '../event-store.port.js';
 
 /**
  * Ledger streams: not ESDB's own (`$`-prefixed), not this adapter's command-claim streams and
@@ -71,7 +105,10 @@ export class EventStoreDbEventStore implements EventStore {
   private lastRecordedAt: string | undefined;
   private readonly subscriptions = new Set<Subscription>();
 
-  constructor(connectionString: string, private readonly clock: Clock = systemClock) {
+  constructor(
+    connectionString: string,
+    private readonly clock: Clock = systemClock,
+  ) {
     this.client = EventStoreDBClient.connectionString(connectionString);
   }
 
@@ -259,7 +296,11 @@ export class EventStoreDbMemberKeys implements MemberKeys {
       try {
         await this.client.appendToStream(
           keyStream(memberId),
-          jsonEvent({ id: randomUUID(), type: 'MemberDataKeyCreated', data: { key: randomBytes(DATA_KEY_BYTES).toString('base64') } }),
+          jsonEvent({
+            id: randomUUID(),
+            type: 'MemberDataKeyCreated',
+            data: { key: randomBytes(DATA_KEY_BYTES).toString('base64') },
+          }),
           { expectedRevision: NO_STREAM },
         );
       } catch (error) {

@@ -1,7 +1,19 @@
 import { type Clock, monotonicIso, systemClock } from '../../shared/clock.js';
 import { checkAppend, isLedgerStream } from '../append-rules.js';
 import { AppendSignal, catchUpSubscription } from '../catch-up-subscription.js';
-import { type AppendOptions, type AppendResult, type CommandClaim, type EventHandler, type EventStore, type NewEvent, type ReadAllOptions, type RecordedEvent, revisionOf, type SubscribeOptions, type Subscription } from '../event-store.port.js';
+import {
+  type AppendOptions,
+  type AppendResult,
+  type CommandClaim,
+  type EventHandler,
+  type EventStore,
+  type NewEvent,
+  type ReadAllOptions,
+  type RecordedEvent,
+  revisionOf,
+  type SubscribeOptions,
+  type Subscription,
+} from '../event-store.port.js';
 
 /** For unit tests only: nothing survives the process. */
 export class InMemoryEventStore implements EventStore {

@@ -4,7 +4,10 @@ import { MemberCommands } from '../member-commands.js';
 import { type ChangeCategoryInput, decideChangeCategory } from './change-category.decide.js';
 
 export class ChangeCategory extends Command<CommandAnswer> {
-  constructor(readonly input: ChangeCategoryInput, readonly meta: CommandMeta) {
+  constructor(
+    readonly input: ChangeCategoryInput,
+    readonly meta: CommandMeta,
+  ) {
     super();
   }
 }

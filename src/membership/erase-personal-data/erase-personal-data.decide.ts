@@ -17,8 +17,12 @@ export function decideErasePersonalData(input: ErasePersonalDataInput, history: 
   assertVoidReason(input.reason);
   if (history.facts.length === 0) throw notFound('Member', input.memberId);
   if (history.erased)
-    throw new DomainError('ALREADY_ERASED', `the personal data of member ${input.memberId} was erased at ${history.erased.recordedAt}`, {
-      erasedAt: history.erased.recordedAt,
-    });
+    throw new DomainError(
+      'ALREADY_ERASED',
+      `the personal data of member ${input.memberId} was erased at ${history.erased.recordedAt}`,
+      {
+        erasedAt: history.erased.recordedAt,
+      },
+    );
   return [{ type: 'MemberPersonalDataErased', data: { memberId: input.memberId, reason: input.reason } }];
 }

@@ -8,7 +8,10 @@ import { asHistory } from '../member.reader.js';
 import { decideErasePersonalData, type ErasePersonalDataInput } from './erase-personal-data.decide.js';
 
 export class ErasePersonalData extends Command<CommandAnswer> {
-  constructor(readonly input: ErasePersonalDataInput, readonly meta: CommandMeta) {
+  constructor(
+    readonly input: ErasePersonalDataInput,
+    readonly meta: CommandMeta,
+  ) {
     super();
   }
 }

@@ -1,6 +1,13 @@
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
 import { IsOptional, IsString } from 'class-validator';
 import type { Response } from 'express';
 import { ErrorBodyDto } from '../../http/command-http.js';
@@ -20,7 +27,10 @@ export class MemberQueryParams {
   @IsLedgerDate()
   asOf?: string;
 
-  @ApiPropertyOptional({ example: '2016-07-05T09:00:00+08:00', description: 'Only facts recorded up to this instant; default now' })
+  @ApiPropertyOptional({
+    example: '2016-07-05T09:00:00+08:00',
+    description: 'Only facts recorded up to this instant; default now',
+  })
   @IsOptional()
   @IsString()
   knownAt?: string;
@@ -30,7 +40,8 @@ export class MemberQueryParams {
 export function knownAtParam(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   const instant = parseInstant(value);
-  if (!instant) throw validationFailed('knownAt', 'knownAt must be an ISO 8601 instant with an offset, e.g. 2016-07-05T09:00:00Z');
+  if (!instant)
+    throw validationFailed('knownAt', 'knownAt must be an ISO 8601 instant with an offset, e.g. 2016-07-05T09:00:00Z');
   return instant.toISOString();
 }
 

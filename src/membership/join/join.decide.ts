@@ -20,7 +20,9 @@ export function decideJoin(input: JoinInput, history: MemberHistory, ctx: Member
   if (!enterprise || enterprise.status !== 'registered') throw notFound('Enterprise', input.enterpriseId);
   if (!isOpenOn(enterprise, input.effectiveDate))
     throw new DomainError('ENTERPRISE_NOT_OPEN', `enterprise ${input.enterpriseId} is not open on ${input.effectiveDate}`);
-  const someoneElse = history.facts.find((f) => f.type === 'MemberJoined' && !f.voided && f.data.person.hash !== input.person.hash);
+  const someoneElse = history.facts.find(
+    (f) => f.type === 'MemberJoined' && !f.voided && f.data.person.hash !== input.person.hash,
+  );
   if (someoneElse) throw new DomainError('MEMBER_ID_TAKEN', `member id ${input.memberId} belongs to another person`);
   // Fields listed one by one: nothing the caller adds (a clear personId) can slip into the log.
   const event: MemberJoined = {

@@ -22,7 +22,10 @@ export interface JoinRequest {
 }
 
 export class JoinMember extends Command<CommandAnswer> {
-  constructor(readonly input: JoinRequest, readonly meta: CommandMeta) {
+  constructor(
+    readonly input: JoinRequest,
+    readonly meta: CommandMeta,
+  ) {
     super();
   }
 }
@@ -63,8 +66,7 @@ export class JoinMemberHandler implements ICommandHandler<JoinMember> {
         });
         return {
           events: joined,
-          beforeAppend: (newEvents, revision) =>
-            this.claims.claim(persons, input.memberId, newEvents[0], revision),
+          beforeAppend: (newEvents, revision) => this.claims.claim(persons, input.memberId, newEvents[0], revision),
         };
       },
     });

@@ -12,7 +12,10 @@ import { Writes } from '../../auth/access.decorators.js';
 
 export class JoinBody extends CommandFields {
   @ApiProperty({ example: 'm-000123' }) @IsLedgerId() memberId!: string;
-  @ApiProperty({ example: '11010519491231002X', description: 'Resident ID number; stored only as a keyed hash and a masked form' })
+  @ApiProperty({
+    example: '11010519491231002X',
+    description: 'Resident ID number; stored only as a keyed hash and a masked form',
+  })
   @IsResidentId()
   personId!: string;
   @ApiProperty({ example: '张三' }) @IsPlainText(100) name!: string;

@@ -13,7 +13,10 @@ export interface LeaveInput {
 export function decideLeave(input: LeaveInput, history: MemberHistory, ctx: MemberDecisionContext): MemberLeft[] {
   assertEffectiveDate(input.effectiveDate, ctx.today);
   if (history.facts.length === 0) throw notFound('Member', input.memberId);
-  const event: MemberLeft = { type: 'MemberLeft', data: { memberId: input.memberId, reason: input.reason, effectiveDate: input.effectiveDate } };
+  const event: MemberLeft = {
+    type: 'MemberLeft',
+    data: { memberId: input.memberId, reason: input.reason, effectiveDate: input.effectiveDate },
+  };
   admitTimeline(withNewFact(history, event), ctx);
   return [event];
 }

@@ -4,7 +4,10 @@ import { MemberCommands } from '../member-commands.js';
 import { decideLeave, type LeaveInput } from './leave.decide.js';
 
 export class LeaveMembership extends Command<CommandAnswer> {
-  constructor(readonly input: LeaveInput, readonly meta: CommandMeta) {
+  constructor(
+    readonly input: LeaveInput,
+    readonly meta: CommandMeta,
+  ) {
     super();
   }
 }

@@ -4,7 +4,10 @@ import { MemberCommands } from '../member-commands.js';
 import { decideTransfer, type TransferInput } from './transfer.decide.js';
 
 export class TransferMember extends Command<CommandAnswer> {
-  constructor(readonly input: TransferInput, readonly meta: CommandMeta) {
+  constructor(
+    readonly input: TransferInput,
+    readonly meta: CommandMeta,
+  ) {
     super();
   }
 }

@@ -18,11 +18,15 @@ export function decideVoidMemberEntry(
 ): EntryVoided[] {
   assertVoidReason(input.reason);
   const fact = history.facts.find((f) => f.id === input.eventId);
-  if (!fact) throw new DomainError('NOT_FOUND', `member ${input.memberId} has no entry ${input.eventId}`, { eventId: input.eventId });
+  if (!fact)
+    throw new DomainError('NOT_FOUND', `member ${input.memberId} has no entry ${input.eventId}`, { eventId: input.eventId });
   if (fact.voided)
     throw new DomainError('ALREADY_VOIDED', `entry ${input.eventId} was voided at ${fact.voided.recordedAt}`, {
       voidEventId: fact.voided.voidEventId,
     });
-  admitTimeline(timelineOf(history).filter((f) => f.eventId !== input.eventId), ctx);
+  admitTimeline(
+    timelineOf(history).filter((f) => f.eventId !== input.eventId),
+    ctx,
+  );
   return [{ type: 'EntryVoided', data: { voidedEventId: input.eventId, reason: input.reason } }];
 }

@@ -11,7 +11,10 @@ import { PersonClaims } from '../person-claims.js';
 import { decideVoidMemberEntry, type VoidMemberEntryInput } from './void-entry.decide.js';
 
 export class VoidMemberEntry extends Command<CommandAnswer> {
-  constructor(readonly input: VoidMemberEntryInput, readonly meta: CommandMeta) {
+  constructor(
+    readonly input: VoidMemberEntryInput,
+    readonly meta: CommandMeta,
+  ) {
     super();
   }
 }
@@ -44,7 +47,11 @@ export class VoidMemberEntryHandler implements ICommandHandler<VoidMemberEntry> 
       locks: lockKeys(['member', input.memberId], ['person', personHash], ...enterpriseLocks),
       decide: async (events, ctx) => {
         const history = asHistory(input.memberId, events);
-        await this.scopes.assertWrite(meta, await this.scopes.placesOfParks(parksOfFact(history, input.eventId)), `member ${input.memberId}`);
+        await this.scopes.assertWrite(
+          meta,
+          await this.scopes.placesOfParks(parksOfFact(history, input.eventId)),
+          `member ${input.memberId}`,
+        );
         const persons = await this.claims.load(personHash, input.memberId);
         const enterprises = await memberEnterprises(this.store, history);
         const voided = decideVoidMemberEntry(input, history, { ...ctx, enterprises, otherMemberships: persons.others });

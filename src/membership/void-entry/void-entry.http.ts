@@ -17,7 +17,8 @@ export class VoidEntryHttp {
   @Post(':memberId/entries/:eventId/void')
   @ApiOperation({
     summary: "Void one of the member's facts recorded in error",
-    description: 'The fact stays in the history, marked with who voided it, when and why. Refused if the timeline without it is invalid.',
+    description:
+      'The fact stays in the history, marked with who voided it, when and why. Refused if the timeline without it is invalid.',
   })
   @ApiCommand(['ALREADY_VOIDED', 'TIMELINE_CONFLICT', 'PERSON_ALREADY_MEMBER'])
   async void(

@@ -4,7 +4,10 @@ import { ParkCommands } from '../park-commands.js';
 import { decideEstablishParkUnion, type EstablishParkUnionInput } from './establish-park-union.decide.js';
 
 export class EstablishParkUnion extends Command<CommandAnswer> {
-  constructor(readonly input: EstablishParkUnionInput, readonly meta: CommandMeta) {
+  constructor(
+    readonly input: EstablishParkUnionInput,
+    readonly meta: CommandMeta,
+  ) {
     super();
   }
 }

@@ -16,5 +16,16 @@ export function decideRegisterPark(input: RegisterParkInput, state: ParkState, c
   assertEffectiveDate(input.effectiveDate, ctx.today);
   if (state.status === 'registered')
     throw new DomainError('PARK_ALREADY_REGISTERED', `park ${input.parkId} is already registered`);
-  return [{ type: 'ParkRegistered', data: { parkId: input.parkId, name: input.name, cityId: input.cityId, level: input.level, effectiveDate: input.effectiveDate } }];
+  return [
+    {
+      type: 'ParkRegistered',
+      data: {
+        parkId: input.parkId,
+        name: input.name,
+        cityId: input.cityId,
+        level: input.level,
+        effectiveDate: input.effectiveDate,
+      },
+    },
+  ];
 }

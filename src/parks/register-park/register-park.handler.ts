@@ -8,7 +8,10 @@ import { foldPark } from '../park.state.js';
 import { decideRegisterPark, type RegisterParkInput } from './register-park.decide.js';
 
 export class RegisterPark extends Command<CommandAnswer> {
-  constructor(readonly input: RegisterParkInput, readonly meta: CommandMeta) {
+  constructor(
+    readonly input: RegisterParkInput,
+    readonly meta: CommandMeta,
+  ) {
     super();
   }
 }

@@ -4,7 +4,10 @@ import { ParkCommands } from '../park-commands.js';
 import { decideVoidParkEntry, type VoidParkEntryInput } from './void-park-entry.decide.js';
 
 export class VoidParkEntry extends Command<CommandAnswer> {
-  constructor(readonly input: VoidParkEntryInput, readonly meta: CommandMeta) {
+  constructor(
+    readonly input: VoidParkEntryInput,
+    readonly meta: CommandMeta,
+  ) {
     super();
   }
 }
