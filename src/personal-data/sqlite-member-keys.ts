@@ -11,8 +11,8 @@ interface KeyRow {
 }
 
 /**
- * Member data keys in their own SQLite file (`<LEDGER_DATA_DIR>/member-keys.sqlite`), whichever
- * event store runs. Commits are durable (synchronous=FULL): a name must never reach the log under
+ * Member data keys beside the embedded store, in their own SQLite file
+ * (`<LEDGER_DATA_DIR>/member-keys.sqlite`; EventStoreDB keeps them in key streams instead). Commits are durable (synchronous=FULL): a name must never reach the log under
  * a key that a crash could lose. Erasing overwrites the key in place: `secure_delete` zeroes the
  * freed cell, and a TRUNCATE checkpoint moves the page into the main file and empties the WAL, so
  * the key's bytes are left in neither file.
