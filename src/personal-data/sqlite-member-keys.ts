@@ -1,8 +1,7 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { type Clock, systemClock } from '../shared/clock.js';
+import { openSqliteFile } from '../shared/sqlite-file.js';
 import { DATA_KEY_BYTES, MemberKeyErasedError, type MemberKeys } from './member-keys.port.js';
 
 interface KeyRow {
@@ -27,10 +26,7 @@ export class SqliteMemberKeys implements MemberKeys {
     file: string,
     private readonly clock: Clock = systemClock,
   ) {
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
+    this.db = openSqliteFile(file, 'FULL');
     this.db.pragma('secure_delete = ON');
     this.db.exec(`CREATE TABLE IF NOT EXISTS member_keys (
       member_id TEXT PRIMARY KEY,

@@ -1,7 +1,6 @@
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import type Database from 'better-sqlite3';
 import { type Clock, monotonicIso, systemClock } from '../../shared/clock.js';
+import { openSqliteFile } from '../../shared/sqlite-file.js';
 import { checkAppend } from '../append-rules.js';
 import { AppendSignal, catchUpSubscription } from '../catch-up-subscription.js';
 import {
@@ -77,11 +76,7 @@ export class SqliteEventStore implements EventStore {
     file: string,
     private readonly clock: Clock = systemClock,
   ) {
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('busy_timeout = 5000');
+    this.db = openSqliteFile(file, 'FULL');
     this.db.exec(SCHEMA);
     this.stmts = {
       revision: this.db.prepare<[string], { revision: number }>('SELECT revision FROM streams WHERE stream = ?'),
