@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { readEnterprise } from '../enterprises/enterprise.reader.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
 import { readPark } from '../parks/park.reader.js';
 import { DomainError } from '../shared/domain-error.js';
@@ -29,11 +28,6 @@ export class Scopes {
       this.cityOfPark.set(parkId, cityId);
     }
     return { parkId, cityId };
-  }
-
-  async placeOfEnterprise(enterpriseId: string): Promise<Place | undefined> {
-    const enterprise = await readEnterprise(this.store, enterpriseId);
-    return enterprise.status === 'registered' ? this.placeOfPark(enterprise.parkId) : undefined;
   }
 
   /** Refuses (403) unless the caller may write at every known place; unknown places fall through to 404. */

@@ -13,6 +13,7 @@ export class ProjectionRunner<Row extends object> {
   private queue: Promise<unknown> = Promise.resolve();
   private subscription?: Subscription;
   private readonly insert: Database.Statement;
+  private readonly readCheckpoint: Database.Statement<[string], { position: string }>;
   private readonly applyPage: (events: readonly RecordedEvent[]) => void;
 
   constructor(
@@ -26,6 +27,7 @@ export class ProjectionRunner<Row extends object> {
       `INSERT OR IGNORE INTO ${projection.table} (${fields.map((f) => projection.columns[f]).join(', ')})
        VALUES (${fields.map((f) => '@' + f).join(', ')})`,
     );
+    this.readCheckpoint = db.prepare('SELECT position FROM checkpoints WHERE projection = ?');
     const saveCheckpoint = db.prepare(
       `INSERT INTO checkpoints (projection, version, position) VALUES (?, ?, ?)
        ON CONFLICT (projection) DO UPDATE SET version = excluded.version, position = excluded.position`,
@@ -43,10 +45,7 @@ export class ProjectionRunner<Row extends object> {
   }
 
   checkpoint(): string | undefined {
-    const row = this.db
-      .prepare<[string], { position: string }>('SELECT position FROM checkpoints WHERE projection = ?')
-      .get(this.projection.name);
-    return row?.position;
+    return this.readCheckpoint.get(this.projection.name)?.position;
   }
 
   /** Applies everything appended so far; concurrent callers share one pass. */
