@@ -6,6 +6,7 @@ import { HealthModule } from './health/health.module.js';
 import { InfrastructureModule, type InfrastructureOptions } from './infrastructure.module.js';
 import { MembershipModule } from './membership/membership.module.js';
 import { ParksModule } from './parks/parks.module.js';
+import { ReportingModule } from './reporting/reporting.module.js';
 
 /** The whole service: infrastructure chosen from config, then one module per area. */
 @Module({})
@@ -20,6 +21,7 @@ export class AppModule {
         ParksModule,
         EnterprisesModule,
         MembershipModule,
+        ReportingModule,
         HealthModule,
       ],
     };

@@ -13,6 +13,7 @@ import { MEMBER_KEYS, type MemberKeys } from './personal-data/member-keys.port.j
 import { MEMBER_NAMES } from './personal-data/member-names.js';
 import { PERSON_IDENTITY, PersonIdentity } from './personal-data/person-identity.js';
 import { SqliteMemberKeys } from './personal-data/sqlite-member-keys.js';
+import { FiguresReadModel } from './read-models/figures/figures-read-model.js';
 import { MemberRoster } from './read-models/member-roster.js';
 import { openReadModelDb, READ_MODEL_DB } from './read-models/read-model-store.js';
 import { CLOCK, type Clock, systemClock } from './shared/clock.js';
@@ -43,6 +44,7 @@ export function createMemberKeys(config: LedgerConfig, clock: Clock): MemberKeys
 class Closer implements OnApplicationShutdown {
   constructor(
     private readonly roster: MemberRoster,
+    private readonly figures: FiguresReadModel,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(READ_MODEL_DB) private readonly db: Database.Database,
     @Inject(MEMBER_KEYS) private readonly keys: MemberKeys,
@@ -50,6 +52,7 @@ class Closer implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     await this.roster.stop();
+    await this.figures.stop();
     await this.store.close();
     if (this.db.open) this.db.close();
     await this.keys.close();
@@ -75,6 +78,7 @@ export class InfrastructureModule {
         { provide: MEMBER_NAMES, useFactory: (keys: MemberKeys) => new EncryptedMemberNames(keys), inject: [MEMBER_KEYS] },
         CommandExecutor,
         MemberRoster,
+        FiguresReadModel,
         Closer,
       ],
       exports: [
@@ -88,6 +92,7 @@ export class InfrastructureModule {
         MEMBER_KEYS,
         CommandExecutor,
         MemberRoster,
+        FiguresReadModel,
       ],
     };
   }

@@ -52,6 +52,13 @@ export class Scopes {
     throw new DomainError('NOT_FOUND', `${what} ${id} does not exist`, { [`${what.toLowerCase()}Id`]: id });
   }
 
+  /** Province-wide reads are for provincial admins and auditors (403 for the others). */
+  assertProvince(meta: Caller, target: string): void {
+    if (meta.principal.role === 'provincial-admin' || meta.principal.role === 'auditor') return;
+    this.deny(meta, target, 'province-wide read by a city or park role');
+    throw new DomainError('FORBIDDEN', `${target} are for provincial roles; ask for your city or park`);
+  }
+
   /** Whether the caller's scope covers the park (an unknown park is covered by nobody but the province). */
   async covers(meta: Caller, parkId: string): Promise<boolean> {
     const place = await this.placeOfPark(parkId);

@@ -89,6 +89,15 @@ export interface EventStore {
   /** Events of the global log in order, ledger streams only. */
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
 
+  /**
+   * Optional, for rebuilds: every event at or before `upTo` of the streams whose names start with
+   * one of `prefixes`, one stream at a time (each in revision order, streams in any order).
+   */
+  readStreamsUpTo?(upTo: string, prefixes: readonly string[], onStream: (events: RecordedEvent[]) => void): Promise<void>;
+
+  /** Optional, for progress: how many events of those streams lie at or before `upTo`. */
+  countStreamEventsUpTo?(upTo: string, prefixes: readonly string[]): Promise<number>;
+
   /** Position of the newest event in the global log, or undefined when the log is empty. */
   headPosition(): Promise<string | undefined>;
 

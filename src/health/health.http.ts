@@ -2,6 +2,7 @@ import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
+import { FiguresReadModel } from '../read-models/figures/figures-read-model.js';
 import { MemberRoster } from '../read-models/member-roster.js';
 import { Public } from '../auth/access.decorators.js';
 
@@ -13,6 +14,7 @@ export class HealthHttp {
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
     private readonly roster: MemberRoster,
+    private readonly figures: FiguresReadModel,
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
@@ -30,7 +32,16 @@ export class HealthHttp {
           return session.down({ message: 'the event store does not answer' });
         }
       },
-      async () => this.indicators.check('projections').up({ membersByEnterpriseLag: await this.roster.lag() }),
+      async () => {
+        const figures = await this.figures.health();
+        return this.indicators.check('projections').up({
+          membersByEnterpriseLag: await this.roster.lag(),
+          figuresLag: figures.lag,
+          figuresVersion: figures.version,
+          // Events a projection could not apply: kept with their position and error, never skipped silently.
+          parkedEvents: figures.parked,
+        });
+      },
     ]);
   }
 }

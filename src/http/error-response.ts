@@ -21,6 +21,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   REVISION_MISMATCH: 412,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  PROJECTION_BEHIND: 503,
 };
 
 /** Rule refusals are 409 unless listed above. */

@@ -17,6 +17,12 @@ import {
   type Subscription,
 } from '../event-store.port.js';
 
+export interface BatchAppend {
+  readonly stream: string;
+  readonly events: readonly NewEvent[];
+  readonly expectedRevision: ExpectedRevision;
+}
+
 interface EventRow {
   position: number;
   event_id: string;
@@ -49,6 +55,9 @@ CREATE TABLE IF NOT EXISTS command_ids (
 ) WITHOUT ROWID;
 `;
 
+/** The first string after every string that starts with `prefix`. */
+const prefixEnd = (prefix: string) => prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+
 function toRecorded(row: EventRow): RecordedEvent {
   return {
     id: row.event_id,
@@ -70,6 +79,7 @@ export class SqliteEventStore implements EventStore {
   private readonly db: Database.Database;
   private readonly signal = new AppendSignal();
   private readonly appendTx: (stream: string, events: readonly NewEvent[], expected: ExpectedRevision) => AppendResult;
+  private readonly batchTx: (appends: readonly BatchAppend[]) => AppendResult[];
   private readonly stmts;
 
   constructor(
@@ -99,6 +109,19 @@ export class SqliteEventStore implements EventStore {
     };
     this.appendTx = this.db.transaction((stream, events, expected) => this.appendInTransaction(stream, events, expected))
       .immediate as typeof this.appendTx;
+    this.batchTx = this.db.transaction((appends: readonly BatchAppend[]) =>
+      appends.map((a) => this.appendInTransaction(a.stream, a.events, a.expectedRevision)),
+    ).immediate as typeof this.batchTx;
+  }
+
+  /**
+   * Several appends in one transaction (one fsync): all of them or none. Not part of the port
+   * yet; bulk loaders (benchmark fixtures) use it.
+   */
+  appendBatch(appends: readonly BatchAppend[]): AppendResult[] {
+    const results = this.batchTx(appends);
+    this.signal.notify();
+    return results;
   }
 
   private appendInTransaction(stream: string, events: readonly NewEvent[], expected: ExpectedRevision): AppendResult {
@@ -140,6 +163,33 @@ export class SqliteEventStore implements EventStore {
 
   async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
     return this.stmts.readAll.all(options.after === undefined ? 0 : Number(options.after), options.maxCount).map(toRecorded);
+  }
+
+  async readStreamsUpTo(upTo: string, prefixes: readonly string[], onStream: (events: RecordedEvent[]) => void): Promise<void> {
+    for (const prefix of prefixes) {
+      // A range on the (stream, revision) index: streams with this prefix, each in revision order.
+      const rows = this.db
+        .prepare<[string, string, number], EventRow>(
+          'SELECT * FROM events WHERE stream >= ? AND stream < ? AND position <= ? ORDER BY stream, revision',
+        )
+        .iterate(prefix, prefixEnd(prefix), Number(upTo));
+      let batch: RecordedEvent[] = [];
+      for (const row of rows) {
+        if (batch.length > 0 && batch[0].streamName !== row.stream) {
+          onStream(batch);
+          batch = [];
+        }
+        batch.push(toRecorded(row));
+      }
+      if (batch.length > 0) onStream(batch);
+    }
+  }
+
+  async countStreamEventsUpTo(upTo: string, prefixes: readonly string[]): Promise<number> {
+    const count = this.db.prepare<[string, string, number], { n: number }>(
+      'SELECT COUNT(*) AS n FROM events WHERE stream >= ? AND stream < ? AND position <= ?',
+    );
+    return prefixes.reduce((sum, prefix) => sum + count.get(prefix, prefixEnd(prefix), Number(upTo))!.n, 0);
   }
 
   async headPosition(): Promise<string | undefined> {

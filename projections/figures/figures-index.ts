@@ -1,0 +1,354 @@
+import { CATEGORY_ORDER, CATEGORY_PAIRS, type FigureDelta, REASON_ORDER } from './figure-delta.js';
+import { dayNumber, TemporalCube } from './temporal-cube.js';
+
+/** A place the figures are asked for (ids resolved to the index's own numbers). */
+export type ScopeRef =
+  | { readonly kind: 'province' }
+  | { readonly kind: 'city'; readonly city: number }
+  | { readonly kind: 'park'; readonly park: number }
+  | { readonly kind: 'enterprise'; readonly enterprise: number };
+
+export type GroupBy = 'city' | 'park' | 'category';
+
+/** Stock figures in one vector: members by category, then the organisation counts. */
+export const STOCK = [
+  'regular',
+  'migrant',
+  'dispatched',
+  'employees',
+  'enterprises',
+  'enterprisesWithUnion',
+  'parks',
+  'parksWithUnion',
+];
+const ORG_SLOTS = ['employees', 'enterprises', 'enterprisesWithUnion', 'parks', 'parksWithUnion'] as const;
+const FLOW_SLOTS = [
+  ...CATEGORY_ORDER.map((c) => `joined:${c}`),
+  ...REASON_ORDER.map((r) => `left:${r}`),
+  ...CATEGORY_PAIRS.map(([f, t]) => `categoryChanged:${f}>${t}`),
+  'unionEstablished',
+];
+const PAIR = 32768;
+
+export interface StatementSums {
+  readonly opening: number;
+  readonly closing: number;
+  /** FLOW_SLOTS order. */
+  readonly flows: Float64Array;
+  readonly transferredIn: number;
+  readonly transferredOut: number;
+  readonly internalTransfers: number;
+}
+
+export interface ChangeSums {
+  /** Index of the event (see `positionOf`). */
+  readonly event: number;
+  /** STOCK order. */
+  readonly effects: Float64Array;
+}
+
+/**
+ * The figures read model in memory: the projection's deltas in four temporal cubes (members by
+ * category, organisation counts, flows for statements, transfers by pair of parks), plus the
+ * places. Built from the persisted deltas in log order, then kept up to date by appending.
+ */
+export class FiguresIndex {
+  private readonly parkIds: string[] = [];
+  private readonly parkNumbers = new Map<string, number>();
+  private readonly cityIds: string[] = [];
+  private readonly cityNumbers = new Map<string, number>();
+  private readonly cityOfPark: number[] = [];
+  private readonly enterpriseIds: string[] = [];
+  private readonly enterpriseNumbers = new Map<string, number>();
+  private readonly parkOfEnterprise: number[] = [];
+  private positions = new Float64Array(1024);
+  private recorded = new Float64Array(1024);
+  private events = 0;
+  readonly members = new TemporalCube(3);
+  readonly org = new TemporalCube(ORG_SLOTS.length);
+  readonly flows = new TemporalCube(FLOW_SLOTS.length);
+  readonly transfers = new TemporalCube(1);
+
+  get eventCount(): number {
+    return this.events;
+  }
+
+  positionOf(event: number): number {
+    return this.positions[event];
+  }
+
+  registerPark(parkId: string, cityId: string): void {
+    if (this.parkNumbers.has(parkId)) return;
+    let city = this.cityNumbers.get(cityId);
+    if (city === undefined) {
+      city = this.cityIds.push(cityId) - 1;
+      this.cityNumbers.set(cityId, city);
+    }
+    this.parkNumbers.set(parkId, this.parkIds.push(parkId) - 1);
+    this.cityOfPark.push(city);
+  }
+
+  registerEnterprise(enterpriseId: string, parkId: string): void {
+    if (this.enterpriseNumbers.has(enterpriseId)) return;
+    this.enterpriseNumbers.set(enterpriseId, this.enterpriseIds.push(enterpriseId) - 1);
+    this.parkOfEnterprise.push(this.park(parkId));
+  }
+
+  scope(kind: string, id?: string): ScopeRef | undefined {
+    if (kind === 'province') return { kind };
+    const n =
+      kind === 'city'
+        ? this.cityNumbers.get(id!)
+        : kind === 'park'
+          ? this.parkNumbers.get(id!)
+          : kind === 'enterprise'
+            ? this.enterpriseNumbers.get(id!)
+            : undefined;
+    if (n === undefined) return undefined;
+    return kind === 'city' ? { kind, city: n } : kind === 'park' ? { kind, park: n } : { kind: 'enterprise', enterprise: n };
+  }
+
+  /** The park and city of a scope, for access checks. */
+  placeOf(scope: ScopeRef): { parkId?: string; cityId?: string } {
+    switch (scope.kind) {
+      case 'province':
+        return {};
+      case 'city':
+        return { cityId: this.cityIds[scope.city] };
+      case 'park':
+        return { parkId: this.parkIds[scope.park], cityId: this.cityIds[this.cityOfPark[scope.park]] };
+      case 'enterprise': {
+        const park = this.parkOfEnterprise[scope.enterprise];
+        return { parkId: this.parkIds[park], cityId: this.cityIds[this.cityOfPark[park]] };
+      }
+    }
+  }
+
+  /** Adds what one recorded event changed (its deltas, in order). */
+  add(position: number, recordedMs: number, deltas: readonly FigureDelta[]): void {
+    if (deltas.length === 0) return;
+    if (this.events === this.positions.length) {
+      const p = new Float64Array(this.events * 2);
+      p.set(this.positions);
+      this.positions = p;
+      const r = new Float64Array(this.events * 2);
+      r.set(this.recorded);
+      this.recorded = r;
+    }
+    const event = this.events++;
+    this.positions[event] = position;
+    this.recorded[event] = recordedMs;
+    for (const d of deltas) {
+      const day = dayNumber(d.date);
+      const park = this.park(d.parkId);
+      const ent = d.enterpriseId === null ? -1 : this.enterprise(d.enterpriseId, park);
+      switch (d.measure) {
+        case 'members':
+          this.members.append(recordedMs, day, park, CATEGORY_ORDER.indexOf(d.detail as never), d.amount, event, ent);
+          break;
+        case 'employees':
+        case 'enterprises':
+        case 'enterprisesWithUnion':
+        case 'parks':
+        case 'parksWithUnion':
+          this.org.append(recordedMs, day, park, ORG_SLOTS.indexOf(d.measure), d.amount, event, ent);
+          break;
+        case 'joined':
+        case 'left':
+        case 'categoryChanged':
+          this.flows.append(recordedMs, day, park, FLOW_SLOTS.indexOf(`${d.measure}:${d.detail}`), d.amount, event, ent);
+          break;
+        case 'unionEstablished':
+          this.flows.append(recordedMs, day, park, FLOW_SLOTS.indexOf('unionEstablished'), d.amount, event, ent);
+          break;
+        case 'transferred': {
+          const to = this.park(d.toParkId!);
+          this.transfers.append(
+            recordedMs,
+            day,
+            park * PAIR + to,
+            0,
+            d.amount,
+            event,
+            ent,
+            this.enterprise(d.toEnterpriseId!, to),
+          );
+          break;
+        }
+      }
+    }
+  }
+
+  /** How many events (with deltas) were recorded at or before `knownMs`. */
+  eventsKnownAt(knownMs: number): number {
+    let lo = 0;
+    let hi = this.events;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.recorded[mid] <= knownMs) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Stock figures (STOCK order) per group: group keys, and the sums. */
+  stocks(scope: ScopeRef, asOf: string, knownMs: number, groupBy?: 'city' | 'park'): { keys: string[]; sums: Float64Array[] } {
+    const day = dayNumber(asOf);
+    const groups = this.groupsOf(scope, groupBy);
+    const n = groups.keys.length;
+    const members = new Float64Array(n * 3);
+    const org = new Float64Array(n * ORG_SLOTS.length);
+    if (scope.kind === 'enterprise') {
+      this.sumEnterprise(this.members, scope.enterprise, this.members.cut(knownMs), day, members, () => 0);
+      this.sumEnterprise(this.org, scope.enterprise, this.org.cut(knownMs), day, org, () => 0);
+    } else {
+      this.members.sumInto(members, this.members.cut(knownMs), day, groups.groupOf);
+      this.org.sumInto(org, this.org.cut(knownMs), day, groups.groupOf);
+    }
+    const sums = groups.keys.map((_, g) => {
+      const v = new Float64Array(STOCK.length);
+      v.set(members.subarray(g * 3, g * 3 + 3), 0);
+      v.set(org.subarray(g * ORG_SLOTS.length, (g + 1) * ORG_SLOTS.length), 3);
+      return v;
+    });
+    return { keys: groups.keys, sums };
+  }
+
+  statement(scope: ScopeRef, from: string, to: string, knownMs: number): StatementSums {
+    const first = dayNumber(from) - 1;
+    const last = dayNumber(to);
+    const total = (day: number) => {
+      const out = new Float64Array(3);
+      if (scope.kind === 'enterprise')
+        this.sumEnterprise(this.members, scope.enterprise, this.members.cut(knownMs), day, out, () => 0);
+      else this.members.sumInto(out, this.members.cut(knownMs), day, this.groupsOf(scope).groupOf);
+      return out[0] + out[1] + out[2];
+    };
+    const flowsUpTo = (day: number) => {
+      const out = new Float64Array(FLOW_SLOTS.length);
+      if (scope.kind === 'enterprise')
+        this.sumEnterprise(this.flows, scope.enterprise, this.flows.cut(knownMs), day, out, () => 0);
+      else this.flows.sumInto(out, this.flows.cut(knownMs), day, this.groupsOf(scope).groupOf);
+      return out;
+    };
+    // Transfers by direction: 0 internal, 1 out, 2 in.
+    const transfersUpTo = (day: number) => {
+      const out = new Float64Array(3);
+      const cut = this.transfers.cut(knownMs);
+      if (scope.kind === 'enterprise') {
+        for (const row of this.transfers.rowsOfEnterprise(scope.enterprise)) {
+          if (row >= cut) break;
+          if (this.transfers.day[row] > day) continue;
+          out[this.transfers.ent[row] === scope.enterprise ? 1 : 2] += this.transfers.amount[row];
+        }
+        return out;
+      }
+      const inside = this.parkFilter(scope);
+      this.transfers.sumInto(out, cut, day, (cell) => {
+        const a = inside(Math.floor(cell / PAIR));
+        const b = inside(cell % PAIR);
+        return a && b ? 0 : a ? 1 : b ? 2 : -1;
+      });
+      return out;
+    };
+    const flows = flowsUpTo(last);
+    const before = flowsUpTo(first);
+    for (let i = 0; i < flows.length; i++) flows[i] -= before[i];
+    const moves = transfersUpTo(last);
+    const movesBefore = transfersUpTo(first);
+    return {
+      opening: total(first),
+      closing: total(last),
+      flows,
+      internalTransfers: moves[0] - movesBefore[0],
+      transferredOut: moves[1] - movesBefore[1],
+      transferredIn: moves[2] - movesBefore[2],
+    };
+  }
+
+  /**
+   * What each event recorded in (since, until] changed in the scope's stock figures as of
+   * `asOf`, in log order.
+   */
+  changes(scope: ScopeRef, asOf: string, sinceMs: number, untilMs: number): ChangeSums[] {
+    const day = dayNumber(asOf);
+    const byEvent = new Map<number, Float64Array>();
+    const inside = scope.kind === 'enterprise' ? undefined : this.parkFilter(scope);
+    const collect = (cube: TemporalCube, offset: number) => {
+      const from = cube.cut(sinceMs);
+      const to = cube.cut(untilMs);
+      for (let row = from; row < to; row++) {
+        if (cube.day[row] > day) continue;
+        if (inside ? !inside(cube.cell[row]) : cube.ent[row] !== (scope as { enterprise: number }).enterprise) continue;
+        const event = cube.event[row];
+        let effects = byEvent.get(event);
+        if (!effects) byEvent.set(event, (effects = new Float64Array(STOCK.length)));
+        effects[offset + cube.slot[row]] += cube.amount[row];
+      }
+    };
+    collect(this.members, 0);
+    collect(this.org, 3);
+    return [...byEvent.entries()].sort((a, b) => a[0] - b[0]).map(([event, effects]) => ({ event, effects }));
+  }
+
+  private sumEnterprise(
+    cube: TemporalCube,
+    enterprise: number,
+    cut: number,
+    day: number,
+    out: Float64Array,
+    group: () => number,
+  ) {
+    for (const row of cube.rowsOfEnterprise(enterprise)) {
+      if (row >= cut) break;
+      if (cube.day[row] > day || cube.ent[row] !== enterprise) continue;
+      out[group() * cube.slots + cube.slot[row]] += cube.amount[row];
+    }
+  }
+
+  private parkFilter(scope: ScopeRef): (park: number) => boolean {
+    switch (scope.kind) {
+      case 'province':
+        return () => true;
+      case 'city':
+        return (park) => this.cityOfPark[park] === scope.city;
+      case 'park':
+        return (park) => park === scope.park;
+      case 'enterprise':
+        return () => false;
+    }
+  }
+
+  private groupsOf(scope: ScopeRef, groupBy?: 'city' | 'park'): { keys: string[]; groupOf: (park: number) => number } {
+    const inside = this.parkFilter(scope);
+    if (groupBy === 'park') {
+      const parks = this.parkIds.map((id, n) => ({ id, n })).filter(({ n }) => inside(n));
+      parks.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      const group = new Int32Array(this.parkIds.length).fill(-1);
+      parks.forEach(({ n }, g) => (group[n] = g));
+      return { keys: parks.map((p) => p.id), groupOf: (park) => group[park] };
+    }
+    if (groupBy === 'city') {
+      const cities = this.cityIds.map((id, n) => ({ id, n })).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      const group = new Int32Array(this.cityIds.length);
+      cities.forEach(({ n }, g) => (group[n] = g));
+      return { keys: cities.map((c) => c.id), groupOf: (park) => group[this.cityOfPark[park]] };
+    }
+    return { keys: [''], groupOf: (park) => (inside(park) ? 0 : -1) };
+  }
+
+  private park(parkId: string): number {
+    const n = this.parkNumbers.get(parkId);
+    if (n !== undefined) return n;
+    // A park seen before its registration reached the index (never in an accepted log): kept, cityless.
+    this.registerPark(parkId, '');
+    return this.parkNumbers.get(parkId)!;
+  }
+
+  private enterprise(enterpriseId: string, park: number): number {
+    const n = this.enterpriseNumbers.get(enterpriseId);
+    if (n !== undefined) return n;
+    this.registerEnterprise(enterpriseId, this.parkIds[park]);
+    return this.enterpriseNumbers.get(enterpriseId)!;
+  }
+}

@@ -1,0 +1,155 @@
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import type Database from 'better-sqlite3';
+import type { Logger } from 'pino';
+import { FiguresIndex } from '../../../projections/figures/figures-index.js';
+import { EVENT_STORE, type EventStore, type Subscription } from '../../event-store/event-store.port.js';
+import { LOGGER } from '../../http/logging.js';
+import { CLOCK, type Clock } from '../../shared/clock.js';
+import { DomainError } from '../../shared/domain-error.js';
+import { READ_MODEL_DB } from '../read-model-store.js';
+import { BuildGoneError, type Build, FigureBuilds, FIGURES_VERSION } from './figure-builds.js';
+import { catchUpBuild, rebuildFigures } from './figure-builder.js';
+
+/** How long a query waits for the figures to reach the log's head before answering 503. */
+export const READ_WAIT_MS = Symbol('ReadWaitMs');
+
+export interface ServingIndex {
+  readonly index: FiguresIndex;
+  /** Log position the index reflects. */
+  readonly position: string | null;
+}
+
+/**
+ * Serves the figures from memory and keeps them caught up with the log: loads the current build
+ * at start (or builds one), follows the log, and rebuilds beside the serving build when the
+ * projection's version changed. Queries see every command answered before they were asked.
+ */
+@Injectable()
+export class FiguresReadModel implements OnApplicationBootstrap {
+  private readonly builds: FigureBuilds;
+  private serving?: { build: string; index: FiguresIndex; checkpoint: string | null };
+  private ready?: Promise<void>;
+  private queue: Promise<unknown> = Promise.resolve();
+  private subscription?: Subscription;
+  private stopped = false;
+
+  constructor(
+    @Inject(READ_MODEL_DB) private readonly db: Database.Database,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {
+    this.builds = new FigureBuilds(db);
+  }
+
+  onApplicationBootstrap(): void {
+    this.ready = this.open().catch((error: unknown) => {
+      this.logger.error(
+        { err: { type: (error as Error)?.name, message: (error as Error)?.message } },
+        'figures read model failed to open',
+      );
+      throw error;
+    });
+    this.ready.catch(() => undefined);
+  }
+
+  private async open(): Promise<void> {
+    this.builds.dropUnfinished();
+    const current = this.builds.current();
+    if (current) this.load(current);
+    if (!current || current.version !== FIGURES_VERSION) {
+      // The old build (if any) keeps serving while the new one is built beside it.
+      const started = Date.now();
+      const { build, events } = await rebuildFigures(this.db, this.store, () => this.clock.now().toISOString());
+      this.logger.info({ build: build.build, events, ms: Date.now() - started }, 'figures read model built');
+      this.load(build);
+    }
+    this.follow();
+  }
+
+  private load(build: Build): void {
+    const index = new FiguresIndex();
+    for (const item of this.builds.read(build.build)) {
+      if (item.kind === 'place') {
+        if (item.place.kind === 'park') index.registerPark(item.place.id, item.place.parent);
+        else index.registerEnterprise(item.place.id, item.place.parent);
+      } else index.add(item.position, Date.parse(item.recordedAt), item.deltas);
+    }
+    this.serving = { build: build.build, index, checkpoint: build.checkpoint };
+  }
+
+  private follow(): void {
+    if (this.stopped) return;
+    this.subscription = this.store.subscribeToAll(() => this.catchUp().then(() => undefined), {
+      after: this.serving?.checkpoint ?? undefined,
+      onError: (error) =>
+        this.logger.error({ err: { type: (error as Error)?.name } }, 'figures read model stopped following the log'),
+    });
+  }
+
+  /** Applies what the log holds beyond the serving build's checkpoint; callers share one pass. */
+  catchUp(): Promise<void> {
+    const run = this.queue.then(async () => {
+      const serving = this.serving;
+      if (!serving) return;
+      try {
+        await catchUpBuild(this.builds, this.store, serving.build, (events, checkpoint) => {
+          for (const e of events) {
+            if (e.place?.kind === 'park') serving.index.registerPark(e.place.id, e.place.parent);
+            if (e.place?.kind === 'enterprise') serving.index.registerEnterprise(e.place.id, e.place.parent);
+            serving.index.add(Number(e.position), Date.parse(e.recordedAt), e.deltas);
+          }
+          serving.checkpoint = checkpoint;
+        });
+      } catch (error) {
+        // Another process (`ledger rebuild`) promoted a new build: serve that one from now on.
+        if (!(error instanceof BuildGoneError)) throw error;
+        const current = this.builds.current();
+        if (current) this.load(current);
+      }
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * The index, caught up with every event appended before this call (read-your-writes), or
+   * 503 PROJECTION_BEHIND when that takes longer than `waitMs`.
+   */
+  async current(waitMs = 10_000): Promise<ServingIndex> {
+    const head = await this.store.headPosition();
+    const deadline = new Promise<'late'>((resolve) => {
+      const timer = setTimeout(() => resolve('late'), waitMs);
+      timer.unref();
+    });
+    const caughtUp = (async () => {
+      await this.ready;
+      while (head !== undefined && BigInt(this.serving?.checkpoint ?? '0') < BigInt(head)) {
+        const before = this.serving?.checkpoint;
+        await this.catchUp();
+        if (this.serving?.checkpoint === before) break;
+      }
+      return 'ok' as const;
+    })();
+    if ((await Promise.race([caughtUp, deadline])) === 'late' || !this.serving)
+      throw new DomainError('PROJECTION_BEHIND', 'the figures are still catching up with the log; try again shortly', {
+        head: head ?? null,
+        position: this.serving?.checkpoint ?? null,
+      });
+    return { index: this.serving.index, position: this.serving.checkpoint };
+  }
+
+  /** How far the serving build is behind the log, and how many events it parked. */
+  async health(): Promise<{ lag: number | null; parked: number; version: number }> {
+    const head = await this.store.headPosition();
+    const lag = this.serving ? Number(BigInt(head ?? '0') - BigInt(this.serving.checkpoint ?? '0')) : null;
+    return { lag, parked: this.builds.parked(), version: FIGURES_VERSION };
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.subscription?.stop();
+    await this.ready?.catch(() => undefined);
+    await this.queue;
+  }
+}

@@ -1,0 +1,54 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsOptional, IsString, Matches } from 'class-validator';
+import { Reads } from '../../auth/access.decorators.js';
+import { Meta, type RequestMeta } from '../../http/request-meta.js';
+import { IsLedgerDate } from '../../http/validators.js';
+import { validationFailed } from '../../shared/domain-error.js';
+import { ApiReport, ScopeParam } from '../get-figures/get-figures.http.js';
+import { ExplainChanges } from './explain-changes.query.js';
+
+export class ChangesParams extends ScopeParam {
+  @ApiProperty({ example: '2016-06-30' })
+  @IsLedgerDate()
+  asOf!: string;
+
+  @ApiProperty({ example: '2016-07-05T09:00:00Z', description: 'The earlier knowledge instant (the report day)' })
+  @IsString()
+  since!: string;
+
+  @ApiPropertyOptional({ example: '2016-12-31T09:00:00Z', description: 'The later knowledge instant; default now' })
+  @IsOptional()
+  @IsString()
+  until?: string;
+
+  @ApiPropertyOptional({ example: 100, description: 'Entries per page, 1 to 1000 (default 100)' })
+  @IsOptional()
+  @Matches(/^\d{1,4}$/, { message: 'limit must be a whole number from 1 to 1000' })
+  limit?: string;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @IsOptional()
+  @IsString()
+  cursor?: string;
+}
+
+@ApiTags('figures')
+@Controller('figures/changes')
+export class ChangesHttp {
+  constructor(private readonly queries: QueryBus) {}
+
+  @Reads()
+  @Get()
+  @ApiOperation({ summary: 'Every fact and void recorded in (since, until] that moved the figures as of asOf, with its effect' })
+  @ApiOkResponse({
+    description: '{ scope, asOf, since, until, before, after, entries: [{ eventId, type, effect, … }], nextCursor }',
+  })
+  @ApiReport()
+  get(@Query() q: ChangesParams, @Meta() caller: RequestMeta) {
+    const limit = q.limit === undefined ? 100 : Number(q.limit);
+    if (limit < 1 || limit > 1000) throw validationFailed('limit', 'limit must be a whole number from 1 to 1000');
+    return this.queries.execute(new ExplainChanges(q.scope, q.asOf, q.since, q.until, limit, q.cursor, caller));
+  }
+}

@@ -1,0 +1,121 @@
+import { Inject } from '@nestjs/common';
+import { type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
+import { STOCK } from '../../../projections/figures/figures-index.js';
+import type { Caller } from '../../auth/principal.js';
+import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port.js';
+import { FiguresReadModel } from '../../read-models/figures/figures-read-model.js';
+import { CLOCK, type Clock } from '../../shared/clock.js';
+import { validationFailed } from '../../shared/domain-error.js';
+import { ReportScopes } from '../report-scope.js';
+import { knowledge, type Totals, totalsOf } from '../totals.js';
+
+export interface ChangeEntry {
+  readonly eventId: string;
+  readonly type: string;
+  readonly memberId?: string;
+  readonly enterpriseId?: string;
+  readonly parkId?: string;
+  /** null for a void, which takes effect when recorded (see voidedEventId). */
+  readonly effectiveDate: string | null;
+  readonly voidedEventId?: string;
+  readonly recordedAt: string;
+  readonly actor: string;
+  /** Change of `members` of the scope as of asOf. */
+  readonly effect: number;
+  /** Every figure it changed, when not zero (byCategory.*, employees, enterprises, …). */
+  readonly effects: Record<string, number>;
+}
+
+export interface ChangesView {
+  readonly scope: string;
+  readonly asOf: string;
+  readonly since: string;
+  readonly until: string;
+  readonly before: Totals;
+  readonly after: Totals;
+  readonly entries: readonly ChangeEntry[];
+  readonly nextCursor: string | null;
+}
+
+export class ExplainChanges extends Query<ChangesView> {
+  constructor(
+    readonly scope: string,
+    readonly asOf: string,
+    readonly since: string,
+    readonly until: string | undefined,
+    readonly limit: number,
+    readonly cursor: string | undefined,
+    readonly caller: Caller,
+  ) {
+    super();
+  }
+}
+
+const FIGURE_NAMES = STOCK.map((s) => (['regular', 'migrant', 'dispatched'].includes(s) ? `byCategory.${s}` : s));
+
+/**
+ * Explains the change of a snapshot between two knowledge instants fact by fact: every event
+ * recorded in (since, until] that moved a figure of the scope as of asOf, with its effect; the
+ * effects on `members` add up exactly to after − before.
+ */
+@QueryHandler(ExplainChanges)
+export class ExplainChangesHandler implements IQueryHandler<ExplainChanges> {
+  constructor(
+    private readonly readModel: FiguresReadModel,
+    private readonly scopes: ReportScopes,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async execute({ scope, asOf, since, until, limit, cursor, caller }: ExplainChanges): Promise<ChangesView> {
+    const now = this.clock.now();
+    const from = knowledge('since', since, now);
+    const to = knowledge('until', until, now);
+    if (from.knownMs > to.knownMs) throw validationFailed('since', 'since must not be after until');
+    if (cursor !== undefined && !/^[1-9]\d{0,18}$/.test(cursor))
+      throw validationFailed('cursor', 'cursor must be a nextCursor from an earlier page');
+    const serving = await this.readModel.current();
+    const s = this.scopes.resolve(serving.index, scope, caller);
+    const withParks = s.kind === 'province' || s.kind === 'city';
+    const { index } = serving;
+    const after = cursor === undefined ? 0 : Number(cursor);
+    const all = index.changes(s.ref, asOf, from.knownMs, to.knownMs).filter((c) => index.positionOf(c.event) > after);
+    const page = all.slice(0, limit);
+    const entries: ChangeEntry[] = [];
+    for (const change of page) {
+      const position = index.positionOf(change.event);
+      const [event] = await this.store.readAll({ after: String(position - 1), maxCount: 1 });
+      const data = event.data as Record<string, unknown>;
+      const effects = Object.fromEntries(FIGURE_NAMES.map((name, i) => [name, change.effects[i]]).filter(([, v]) => v !== 0));
+      entries.push({
+        eventId: event.id,
+        type: event.type,
+        ...pick(data, ['memberId', 'enterpriseId', 'parkId'], event.streamName),
+        effectiveDate: typeof data.effectiveDate === 'string' ? data.effectiveDate : null,
+        ...(typeof data.voidedEventId === 'string' ? { voidedEventId: data.voidedEventId } : {}),
+        recordedAt: event.metadata.recordedAt,
+        actor: event.metadata.actor,
+        effect: change.effects[0] + change.effects[1] + change.effects[2],
+        effects,
+      });
+    }
+    return {
+      scope,
+      asOf,
+      since: from.knownAt,
+      until: to.knownAt,
+      before: totalsOf(index.stocks(s.ref, asOf, from.knownMs).sums[0], withParks),
+      after: totalsOf(index.stocks(s.ref, asOf, to.knownMs).sums[0], withParks),
+      entries,
+      nextCursor: all.length > limit ? String(index.positionOf(page[page.length - 1].event)) : null,
+    };
+  }
+}
+
+/** The entity the event is about: from its data, or (for a void) from its stream's name. */
+function pick(data: Record<string, unknown>, keys: readonly string[], stream: string): Record<string, string> {
+  const found = Object.fromEntries(keys.filter((k) => typeof data[k] === 'string').map((k) => [k, data[k] as string]));
+  if (Object.keys(found).length > 0) return found;
+  const dash = stream.indexOf('-');
+  return { [`${stream.slice(0, dash)}Id`]: stream.slice(dash + 1) };
+}

@@ -1,0 +1,76 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import {
+  ApiBadRequestResponse,
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
+import type { GroupBy } from '../../../projections/figures/figures-index.js';
+import { Reads } from '../../auth/access.decorators.js';
+import { ErrorBodyDto } from '../../http/command-http.js';
+import { Meta, type RequestMeta } from '../../http/request-meta.js';
+import { IsLedgerDate } from '../../http/validators.js';
+import { SCOPE_EXAMPLE, SCOPE_PATTERN } from '../report-scope.js';
+import { GetFigures } from './get-figures.query.js';
+
+export class ScopeParam {
+  @ApiProperty({ example: 'province', description: SCOPE_EXAMPLE })
+  @IsString()
+  @Matches(SCOPE_PATTERN, { message: `scope must be ${SCOPE_EXAMPLE}` })
+  scope!: string;
+
+  @ApiPropertyOptional({
+    example: '2016-07-05T09:00:00+08:00',
+    description: 'Only facts and voids recorded up to this instant; default now',
+  })
+  @IsOptional()
+  @IsString()
+  knownAt?: string;
+}
+
+export class FiguresParams extends ScopeParam {
+  @ApiProperty({ example: '2016-06-30', description: 'Figures at the end of this day' })
+  @IsLedgerDate()
+  asOf!: string;
+
+  @ApiPropertyOptional({ enum: ['city', 'park', 'category'] })
+  @IsOptional()
+  @IsIn(['city', 'park', 'category'])
+  groupBy?: GroupBy;
+}
+
+/** Shared OpenAPI answers of the read routes. */
+export const ApiReport = () => (target: object, key: string | symbol, descriptor: PropertyDescriptor) => {
+  for (const decorate of [
+    ApiBadRequestResponse({ type: ErrorBodyDto, description: 'VALIDATION_FAILED with each bad parameter' }),
+    ApiForbiddenResponse({ type: ErrorBodyDto, description: 'Province figures asked by a city or park role' }),
+    ApiNotFoundResponse({ type: ErrorBodyDto, description: 'No such city, park or enterprise (or outside your scope)' }),
+    ApiServiceUnavailableResponse({
+      type: ErrorBodyDto,
+      description: 'PROJECTION_BEHIND: the read model did not catch up in time',
+    }),
+  ])
+    decorate(target, key, descriptor);
+};
+
+@ApiTags('figures')
+@Controller('figures')
+export class FiguresHttp {
+  constructor(private readonly queries: QueryBus) {}
+
+  @Reads()
+  @Get()
+  @ApiOperation({ summary: 'Membership figures of a scope as of a date, as known at an instant (contract section 6)' })
+  @ApiOkResponse({ description: '{ scope, asOf, knownAt, position, totals, groups? }' })
+  @ApiReport()
+  get(@Query() q: FiguresParams, @Meta() caller: RequestMeta) {
+    return this.queries.execute(new GetFigures(q.scope, q.asOf, q.knownAt, q.groupBy, caller));
+  }
+}

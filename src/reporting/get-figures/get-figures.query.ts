@@ -1,0 +1,79 @@
+import { Inject } from '@nestjs/common';
+import { type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
+import type { GroupBy } from '../../../projections/figures/figures-index.js';
+import type { Caller } from '../../auth/principal.js';
+import { FiguresReadModel } from '../../read-models/figures/figures-read-model.js';
+import { CLOCK, type Clock } from '../../shared/clock.js';
+import { validationFailed } from '../../shared/domain-error.js';
+import { ReportScopes } from '../report-scope.js';
+import { knowledge, positionAt, type Totals, totalsOf } from '../totals.js';
+
+export interface FiguresView {
+  readonly scope: string;
+  readonly asOf: string;
+  readonly knownAt: string;
+  readonly position: string | null;
+  readonly totals: Totals;
+  readonly groups?: ReadonlyArray<{ readonly key: string; readonly totals: Totals | { readonly members: number } }>;
+}
+
+export class GetFigures extends Query<FiguresView> {
+  constructor(
+    readonly scope: string,
+    readonly asOf: string,
+    readonly knownAt: string | undefined,
+    readonly groupBy: GroupBy | undefined,
+    readonly caller: Caller,
+  ) {
+    super();
+  }
+}
+
+/** Which groupings a scope has: cities of the province, parks of the province or a city, categories anywhere. */
+const GROUPINGS: Record<string, readonly GroupBy[]> = {
+  province: ['city', 'park', 'category'],
+  city: ['park', 'category'],
+  park: ['category'],
+  enterprise: ['category'],
+};
+
+@QueryHandler(GetFigures)
+export class GetFiguresHandler implements IQueryHandler<GetFigures> {
+  constructor(
+    private readonly readModel: FiguresReadModel,
+    private readonly scopes: ReportScopes,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async execute({ scope, asOf, knownAt, groupBy, caller }: GetFigures): Promise<FiguresView> {
+    const k = knowledge('knownAt', knownAt, this.clock.now());
+    const serving = await this.readModel.current();
+    const s = this.scopes.resolve(serving.index, scope, caller);
+    if (groupBy !== undefined && !GROUPINGS[s.kind].includes(groupBy))
+      throw validationFailed('groupBy', `a ${s.kind} scope can be grouped by ${GROUPINGS[s.kind].join(', ')}`);
+    const withParks = s.kind === 'province' || s.kind === 'city';
+    const [total] = serving.index.stocks(s.ref, asOf, k.knownMs).sums;
+    const view: FiguresView = {
+      scope,
+      asOf,
+      knownAt: k.knownAt,
+      position: positionAt(serving, k),
+      totals: totalsOf(total, withParks),
+    };
+    if (groupBy === 'category')
+      return {
+        ...view,
+        groups: (['regular', 'migrant', 'dispatched'] as const).map((key, i) => ({ key, totals: { members: total[i] } })),
+      };
+    if (groupBy === 'city' || groupBy === 'park') {
+      const { keys, sums } = serving.index.stocks(s.ref, asOf, k.knownMs, groupBy);
+      // A group is a city or park registered as of asOf (as known then).
+      const groups = keys
+        .map((key, g) => ({ key, sums: sums[g] }))
+        .filter((g) => g.sums[6] > 0)
+        .map((g) => ({ key: g.key, totals: totalsOf(g.sums, groupBy === 'city') }));
+      return { ...view, groups };
+    }
+    return view;
+  }
+}

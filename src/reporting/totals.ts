@@ -1,0 +1,54 @@
+import type { ServingIndex } from '../read-models/figures/figures-read-model.js';
+import { parseInstant } from '../shared/dates.js';
+import { validationFailed } from '../shared/domain-error.js';
+
+/** The figures of a scope (contract section 6); parks only for province and city scopes. */
+export interface Totals {
+  readonly members: number;
+  readonly byCategory: { readonly regular: number; readonly migrant: number; readonly dispatched: number };
+  readonly employees: number;
+  readonly membershipRate: number | null;
+  readonly enterprises: number;
+  readonly enterprisesWithUnion: number;
+  readonly unionEstablishmentRate: number | null;
+  readonly parks?: number;
+  readonly parksWithUnion?: number;
+}
+
+/** From a stock vector in FiguresIndex STOCK order. */
+export function totalsOf(v: Float64Array, withParks: boolean): Totals {
+  const members = v[0] + v[1] + v[2];
+  const [employees, enterprises, enterprisesWithUnion] = [v[3], v[4], v[5]];
+  return {
+    members,
+    byCategory: { regular: v[0], migrant: v[1], dispatched: v[2] },
+    employees,
+    membershipRate: employees === 0 ? null : members / employees,
+    enterprises,
+    enterprisesWithUnion,
+    unionEstablishmentRate: enterprises === 0 ? null : enterprisesWithUnion / enterprises,
+    ...(withParks ? { parks: v[6], parksWithUnion: v[7] } : {}),
+  };
+}
+
+/** A knowledge instant: the one asked (normalised to UTC), or now, with the cut it makes. */
+export interface Knowledge {
+  readonly knownAt: string;
+  readonly knownMs: number;
+  readonly asked: boolean;
+}
+
+export function knowledge(field: string, value: string | undefined, now: Date): Knowledge {
+  if (value === undefined) return { knownAt: now.toISOString(), knownMs: Number.POSITIVE_INFINITY, asked: false };
+  const instant = parseInstant(value);
+  if (!instant) throw validationFailed(field, `${field} must be an ISO 8601 instant with an offset, e.g. 2016-07-05T09:00:00Z`);
+  return { knownAt: instant.toISOString(), knownMs: instant.getTime(), asked: true };
+}
+
+/** The log position an answer reflects: everything the read model holds, or the last event known then. */
+export function positionAt({ index, position }: ServingIndex, k: Knowledge): string | null {
+  if (!k.asked) return position;
+  const known = index.eventsKnownAt(k.knownMs);
+  if (known === index.eventCount) return position;
+  return known === 0 ? null : String(index.positionOf(known - 1));
+}
