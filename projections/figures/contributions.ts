@@ -11,8 +11,6 @@ import { type Contribution, contributionKey, type FigureDelta } from './figure-d
 /** Contributions summed by key: what one entity's known facts add to every figure. */
 export type Contributions = Map<string, { readonly contribution: Contribution; amount: number }>;
 
-const PLACE = { enterpriseId: null, detail: null, toParkId: null, toEnterpriseId: null } as const;
-
 function add(into: Contributions, contribution: Contribution, amount: number): void {
   if (amount === 0) return;
   const key = contributionKey(contribution);
@@ -20,6 +18,17 @@ function add(into: Contributions, contribution: Contribution, amount: number): v
   if (entry) entry.amount += amount;
   else into.set(key, { contribution, amount });
 }
+
+/** A contribution with every field in one shape (keeps property access fast on replay). */
+const at = (
+  measure: Contribution['measure'],
+  date: string,
+  parkId: string,
+  enterpriseId: string | null,
+  detail: string | null = null,
+  toParkId: string | null = null,
+  toEnterpriseId: string | null = null,
+): Contribution => ({ measure, date, parkId, enterpriseId, detail, toParkId, toEnterpriseId });
 
 /**
  * A member's contributions: its timeline (voids applied, effective order, ties in recording
@@ -33,28 +42,19 @@ export function memberContributions(memberId: string, events: ReadonlyArray<Reco
     // An accepted timeline always replays; if one ever did not, it counts up to the fact that breaks.
     if ('code' in next) break;
     const date = fact.event.data.effectiveDate;
-    const at = (s: Standing) =>
-      s.status === 'active'
-        ? { parkId: s.placement.parkId, enterpriseId: s.placement.enterpriseId, category: s.category }
-        : undefined;
-    const before = at(standing);
-    const after = at(next);
-    const place = (p: NonNullable<typeof before>) => ({ ...PLACE, date, parkId: p.parkId, enterpriseId: p.enterpriseId });
-    if (before) add(out, { ...place(before), measure: 'members', detail: before.category }, -1);
-    if (after) add(out, { ...place(after), measure: 'members', detail: after.category }, +1);
-    switch (fact.event.type) {
-      case 'MemberJoined':
-        add(out, { ...place(after!), measure: 'joined', detail: after!.category }, 1);
-        break;
-      case 'MemberLeft':
-        add(out, { ...place(before!), measure: 'left', detail: fact.event.data.reason }, 1);
-        break;
-      case 'MemberTransferred':
-        add(out, { ...place(before!), measure: 'transferred', toParkId: after!.parkId, toEnterpriseId: after!.enterpriseId }, 1);
-        break;
-      case 'MemberCategoryChanged':
-        add(out, { ...place(before!), measure: 'categoryChanged', detail: `${before!.category}>${after!.category}` }, 1);
-        break;
+    if (standing.status === 'active') {
+      const { parkId, enterpriseId } = standing.placement;
+      add(out, at('members', date, parkId, enterpriseId, standing.category), -1);
+      if (fact.event.type === 'MemberLeft') add(out, at('left', date, parkId, enterpriseId, fact.event.data.reason), 1);
+      if (fact.event.type === 'MemberTransferred' && next.status === 'active')
+        add(out, at('transferred', date, parkId, enterpriseId, null, next.placement.parkId, next.placement.enterpriseId), 1);
+      if (fact.event.type === 'MemberCategoryChanged' && next.status === 'active')
+        add(out, at('categoryChanged', date, parkId, enterpriseId, `${standing.category}>${next.category}`), 1);
+    }
+    if (next.status === 'active') {
+      const { parkId, enterpriseId } = next.placement;
+      add(out, at('members', date, parkId, enterpriseId, next.category), 1);
+      if (fact.event.type === 'MemberJoined') add(out, at('joined', date, parkId, enterpriseId, next.category), 1);
     }
     standing = next;
   }
@@ -71,11 +71,10 @@ export function enterpriseContributions(events: ReadonlyArray<RecordedEvent>): C
   const state = foldEnterprise(events as ReadonlyArray<Stored<EnterpriseEvent>>);
   if (state.status !== 'registered') return out;
   const { registeredOn: from, closedOn: to, parkId, enterpriseId } = state;
-  const at = (date: string) => ({ ...PLACE, date, parkId, enterpriseId });
   const open = (measure: 'enterprises' | 'enterprisesWithUnion', start: string) => {
     if (to !== undefined && to <= start) return;
-    add(out, { ...at(start), measure }, 1);
-    if (to !== undefined) add(out, { ...at(to), measure }, -1);
+    add(out, at(measure, start, parkId, enterpriseId), 1);
+    if (to !== undefined) add(out, at(measure, to, parkId, enterpriseId), -1);
   };
   open('enterprises', from);
   const union = state.facts
@@ -84,23 +83,21 @@ export function enterpriseContributions(events: ReadonlyArray<RecordedEvent>): C
     .sort()[0];
   if (union !== undefined) {
     open('enterprisesWithUnion', union > from ? union : from);
-    add(out, { ...at(union), measure: 'unionEstablished' }, 1);
+    add(out, at('unionEstablished', union, parkId, enterpriseId), 1);
   }
   // Reports in effective order, ties in recording order (the array is in recording order; sort is stable).
   const reports = state.facts
     .filter((f) => f.type === 'EnterpriseHeadcountReported' && !f.voided)
     .sort((a, b) => (a.effectiveDate < b.effectiveDate ? -1 : a.effectiveDate > b.effectiveDate ? 1 : 0));
-  const counted = (date: string): number => {
-    if (date < from || (to !== undefined && date >= to)) return 0;
-    let value = 0;
-    for (const r of reports) if (r.effectiveDate <= date) value = r.employees ?? 0;
-    return value;
-  };
   const dates = [...new Set([from, ...(to ? [to] : []), ...reports.map((r) => r.effectiveDate)])].sort();
   let previous = 0;
+  let latest = 0;
+  let next = 0;
   for (const date of dates) {
-    const value = counted(date);
-    add(out, { ...at(date), measure: 'employees' }, value - previous);
+    // The latest report on or before this date (reports and dates are both in effective order).
+    while (next < reports.length && reports[next].effectiveDate <= date) latest = reports[next++].employees ?? 0;
+    const value = date < from || (to !== undefined && date >= to) ? 0 : latest;
+    add(out, at('employees', date, parkId, enterpriseId), value - previous);
     previous = value;
   }
   return out;
@@ -111,14 +108,13 @@ export function parkContributions(events: ReadonlyArray<RecordedEvent>): Contrib
   const out: Contributions = new Map();
   const state = foldPark(events as ReadonlyArray<Stored<ParkEvent>>);
   if (state.status !== 'registered') return out;
-  const at = (date: string) => ({ ...PLACE, date, parkId: state.parkId });
-  add(out, { ...at(state.registeredOn), measure: 'parks' }, 1);
+  add(out, at('parks', state.registeredOn, state.parkId, null), 1);
   const union = state.unions
     .filter((u) => !u.voided)
     .map((u) => u.effectiveDate)
     .sort()[0];
   if (union !== undefined)
-    add(out, { ...at(union > state.registeredOn ? union : state.registeredOn), measure: 'parksWithUnion' }, 1);
+    add(out, at('parksWithUnion', union > state.registeredOn ? union : state.registeredOn, state.parkId, null), 1);
   return out;
 }
 
@@ -152,5 +148,7 @@ export function deltasBetween(before: Contributions, after: Contributions): Figu
   }
   for (const [key, { contribution, amount }] of before)
     if (!after.has(key) && amount !== 0) deltas.push({ ...contribution, amount: -amount });
-  return deltas.sort((a, b) => (contributionKey(a) < contributionKey(b) ? -1 : contributionKey(a) > contributionKey(b) ? 1 : 0));
+  // A stable order, so the live path and a rebuild store identical rows.
+  const keyed = deltas.map((d) => [contributionKey(d), d] as const);
+  return keyed.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([, d]) => d);
 }

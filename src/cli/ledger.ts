@@ -1,20 +1,24 @@
 import { TokenError } from '../auth/tokens.js';
 import { ConfigError } from '../config/ledger-config.js';
+import { REBUILD_USAGE, rebuildCommand } from './rebuild.command.js';
 import { TOKEN_USAGE, tokenCommand } from './token.command.js';
 
 const USAGE = `usage: ledger <command> [options]
 
 commands:
   ${TOKEN_USAGE.split('\n')[0]}
+  ${REBUILD_USAGE.split('\n')[0]}
   help`;
 
 /** The command line: `npx ledger <command>`. Bad input exits 2 with a message, never a stack. */
-function main(argv: readonly string[]): number {
+async function main(argv: readonly string[]): Promise<number> {
   const [command, ...args] = argv;
   try {
     switch (command) {
       case 'token':
         return tokenCommand(args);
+      case 'rebuild':
+        return await rebuildCommand(args);
       case undefined:
       case 'help':
       case '--help':
@@ -36,4 +40,4 @@ function main(argv: readonly string[]): number {
   }
 }
 
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2));

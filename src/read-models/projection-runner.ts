@@ -48,13 +48,16 @@ export class ProjectionRunner<Row extends object> {
     return this.readCheckpoint.get(this.projection.name)?.position;
   }
 
-  /** Applies everything appended so far; concurrent callers share one pass. */
-  catchUp(): Promise<void> {
+  /** Applies everything appended so far; concurrent callers share one pass. Resolves to the events read. */
+  catchUp(onPage?: (checkpoint: string) => void): Promise<number> {
     const run = this.queue.then(async () => {
+      let events = 0;
       for (;;) {
         const page = await this.store.readAll({ after: this.checkpoint(), maxCount: PAGE });
-        if (page.length === 0) return;
+        if (page.length === 0) return events;
         this.applyPage(page);
+        events += page.length;
+        onPage?.(page[page.length - 1].position);
       }
     });
     this.queue = run.catch(() => undefined);

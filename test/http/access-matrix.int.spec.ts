@@ -643,6 +643,47 @@ describe('the access matrix: role × endpoint', () => {
     });
   });
 
+  describe('GET /figures, /statement, /figures/changes and /series by scope', () => {
+    const READS = [
+      (scope: string) => `/figures?scope=${scope}&asOf=2020-06-30`,
+      (scope: string) => `/statement?scope=${scope}&from=2020-01-01&to=2020-06-30`,
+      (scope: string) => `/figures/changes?scope=${scope}&asOf=2020-06-30&since=2020-01-01T00:00:00Z`,
+      (scope: string) => `/series?scope=${scope}&from=2020-01-01&to=2020-06-30&every=quarter`,
+    ];
+    const CELLS: ReadonlyArray<readonly [keyof typeof PRINCIPALS, string, 200 | 403 | 404]> = [
+      ['PA', 'province', 200],
+      ['AU', 'province', 200],
+      ['AU', 'park:p3', 200],
+      ['CO(c1)', 'province', 403],
+      ['CO(c1)', 'city:c1', 200],
+      ['CO(c1)', 'park:p2', 200],
+      ['CO(c1)', 'enterprise:e1', 200],
+      ['CO(c1)', 'city:c2', 404],
+      ['CO(c1)', 'park:p3', 404],
+      ['PC(p1)', 'province', 403],
+      ['PC(p1)', 'city:c1', 404],
+      ['PC(p1)', 'park:p1', 200],
+      ['PC(p1)', 'enterprise:e1', 200],
+      ['PC(p1)', 'park:p2', 404],
+      ['PC(p1)', 'enterprise:e2', 404],
+    ];
+    it.each(CELLS)('as %s, %s → %s on every read route, each refusal logged', async (who, scope, status) => {
+      for (const read of READS) {
+        const path = read(scope);
+        const res = await ledger.as(PRINCIPALS[who]).get(path);
+        if (status === 200) expect({ path, status: res.status }).toEqual({ path, status: 200 });
+        else
+          await expectDenied(res, status, {
+            who: PRINCIPALS[who],
+            method: 'GET',
+            path: path.split('?')[0],
+            target: expect.stringContaining(scope === 'province' ? 'province' : scope.replace(':', ' ')) as unknown as string,
+            reason: status === 403 ? /province-wide/ : /outside the caller's scope/,
+          });
+      }
+    });
+  });
+
   describe('GET /access-denials and GET /health', () => {
     it.each([
       ['PA', 200],

@@ -32,6 +32,10 @@ const CONTRACT_ROUTES = [
   'POST /members/{memberId}/erase',
   'GET /access-denials',
   'GET /health',
+  'GET /figures',
+  'GET /figures/changes',
+  'GET /statement',
+  'GET /series',
 ].sort();
 
 /** Contract section 7: the body fields each command requires (commandId is optional everywhere). */

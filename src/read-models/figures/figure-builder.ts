@@ -50,11 +50,11 @@ export async function rebuildFigures(
   let events = 0;
   if (head !== undefined && store.readStreamsUpTo && store.countStreamEventsUpTo) {
     const total = await store.countStreamEventsUpTo(head, FIGURE_STREAMS);
-    const write = builds.writer(id);
+    const write = builds.stagingWriter(id);
     let chunk: EventDeltas[] = [];
     let parked: ParkedEvent[] = [];
-    const flush = (checkpoint: string | null) => {
-      write(chunk, checkpoint, parked);
+    const flush = () => {
+      write(chunk, parked);
       chunk = [];
       parked = [];
     };
@@ -64,11 +64,12 @@ export async function rebuildFigures(
       parked.push(...projected.parked);
       events += stream.length;
       if (chunk.length >= CHUNK) {
-        flush(null);
+        flush();
         onProgress({ phase: 'streams', done: events, total });
       }
     });
-    flush(head);
+    flush();
+    builds.unstage(id, head);
     onProgress({ phase: 'streams', done: events, total });
   }
   const total = Number(head ?? 0);

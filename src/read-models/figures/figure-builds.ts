@@ -144,6 +144,38 @@ export class FigureBuilds {
     );
   }
 
+  /**
+   * For a rebuild that meets events out of log order: rows go to an unordered staging table
+   * (appends stay sequential), and `unstage` copies them in log order in one statement.
+   */
+  stagingWriter(build: string): (events: readonly EventDeltas[], parked?: readonly ParkedEvent[]) => void {
+    this.db.exec(
+      `CREATE TABLE IF NOT EXISTS ${stagingTable(build)} (position INTEGER NOT NULL, recorded_at TEXT NOT NULL, deltas TEXT NOT NULL)`,
+    );
+    const insert = this.db.prepare(`INSERT INTO ${stagingTable(build)} (position, recorded_at, deltas) VALUES (?, ?, ?)`);
+    const place = this.db.prepare(`INSERT OR IGNORE INTO ${placesTable(build)} (kind, id, parent) VALUES (?, ?, ?)`);
+    const park = this.db.prepare(
+      `INSERT OR IGNORE INTO parked_events (build, position, event_id, type, error) VALUES (?, ?, ?, ?, ?)`,
+    );
+    return this.db.transaction((events: readonly EventDeltas[], parked: readonly ParkedEvent[] = []) => {
+      for (const e of events) {
+        if (e.place) place.run(e.place.kind, e.place.id, e.place.parent);
+        if (e.deltas.length > 0) insert.run(Number(e.position), e.recordedAt, JSON.stringify(e.deltas.map(pack)));
+      }
+      for (const p of parked) park.run(build, p.position, p.eventId, p.type, p.error);
+    });
+  }
+
+  /** Moves the staged rows into the build in log order and sets its checkpoint, in one transaction. */
+  unstage(build: string, checkpoint: string): void {
+    this.db.transaction(() => {
+      this.db.exec(`INSERT INTO ${deltasTable(build)} (position, recorded_at, deltas)
+        SELECT position, recorded_at, deltas FROM ${stagingTable(build)} ORDER BY position;
+        DROP TABLE ${stagingTable(build)};`);
+      this.db.prepare(`UPDATE projection_builds SET checkpoint = ? WHERE build = ?`).run(checkpoint, build);
+    })();
+  }
+
   /** The build's places, then its events in log order. */
   *read(
     build: string,
@@ -171,7 +203,9 @@ export class FigureBuilds {
   }
 
   private drop(build: string): void {
-    this.db.exec(`DROP TABLE IF EXISTS ${deltasTable(build)}; DROP TABLE IF EXISTS ${placesTable(build)};`);
+    this.db.exec(
+      `DROP TABLE IF EXISTS ${deltasTable(build)}; DROP TABLE IF EXISTS ${placesTable(build)}; DROP TABLE IF EXISTS ${stagingTable(build)};`,
+    );
     this.db.prepare('DELETE FROM projection_builds WHERE build = ?').run(build);
     this.db.prepare('DELETE FROM parked_events WHERE build = ?').run(build);
   }
@@ -199,3 +233,4 @@ const checked = (build: string) => {
 };
 const deltasTable = (build: string) => `figures_${checked(build)}_events`;
 const placesTable = (build: string) => `figures_${checked(build)}_places`;
+const stagingTable = (build: string) => `figures_${checked(build)}_staging`;

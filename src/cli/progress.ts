@@ -1,0 +1,29 @@
+/** A progress bar on stderr: redrawn in place on a terminal, a line every few seconds otherwise. */
+export class ProgressBar {
+  private readonly started = Date.now();
+  private lastLine = 0;
+
+  constructor(
+    private readonly label: string,
+    private readonly out: NodeJS.WriteStream = process.stderr,
+  ) {}
+
+  update(done: number, total: number, unit = 'events'): void {
+    const now = Date.now();
+    if (!this.out.isTTY && now - this.lastLine < 2000 && done < total) return;
+    this.lastLine = now;
+    const seconds = (now - this.started) / 1000;
+    const rate = seconds > 0 ? done / seconds : 0;
+    const share = total > 0 ? Math.min(1, done / total) : 1;
+    const eta = rate > 0 && total > done ? Math.ceil((total - done) / rate) : 0;
+    const bar = '#'.repeat(Math.round(share * 24)).padEnd(24, '.');
+    const line =
+      `${this.label} [${bar}] ${(share * 100).toFixed(0).padStart(3)}%  ` +
+      `${done.toLocaleString('en')}/${total.toLocaleString('en')} ${unit}  ${Math.round(rate).toLocaleString('en')}/s  ETA ${eta}s`;
+    this.out.write(this.out.isTTY ? `\r${line}\u001b[K` : `${line}\n`);
+  }
+
+  done(message: string): void {
+    this.out.write(`${this.out.isTTY ? '\r\u001b[K' : ''}${this.label}: ${message}\n`);
+  }
+}
