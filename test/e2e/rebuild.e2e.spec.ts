@@ -1,0 +1,111 @@
+import Database from 'better-sqlite3';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startProcess, tokenFor } from './ledger-process.js';
+
+const CLI = join(process.cwd(), 'bin', 'ledger.js');
+const GENERATOR = join(process.cwd(), 'bench', 'synthetic-history.mjs');
+
+/** The serving figures build, canonically: its places and its rows in log order, hashed, plus what is left over. */
+function dumpFigures(dataDir: string) {
+  const db = new Database(join(dataDir, 'read-models.sqlite'), { readonly: true });
+  try {
+    const builds = db
+      .prepare(`SELECT build, status, checkpoint FROM projection_builds WHERE projection = 'figures'`)
+      .all() as Array<{
+      build: string;
+      status: string;
+      checkpoint: string;
+    }>;
+    const current = builds.find((b) => b.status === 'current')!;
+    const hash = createHash('sha256');
+    const rows = db
+      .prepare(`SELECT position, recorded_at, deltas FROM figures_${current.build}_events ORDER BY position`)
+      .raw()
+      .all();
+    for (const row of rows) hash.update(JSON.stringify(row));
+    for (const row of db.prepare(`SELECT kind, id, parent FROM figures_${current.build}_places ORDER BY kind, id`).raw().all())
+      hash.update(JSON.stringify(row));
+    const tables = (
+      db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'figures_%'`).all() as Array<{ name: string }>
+    )
+      .map((t) => t.name.replace(current.build, '<current>'))
+      .sort();
+    return {
+      builds: builds.map((b) => b.status),
+      checkpoint: current.checkpoint,
+      rows: rows.length,
+      hash: hash.digest('hex'),
+      tables,
+    };
+  } finally {
+    db.close();
+  }
+}
+
+/** `ledger rebuild` as a child process, killed with SIGKILL once it has written its first progress line. */
+async function killRebuildMidway(dataDir: string): Promise<string> {
+  const child: ChildProcess = spawn(process.execPath, [CLI, 'rebuild'], { env: { ...process.env, LEDGER_DATA_DIR: dataDir } });
+  let err = '';
+  await new Promise<void>((resolve, reject) => {
+    child.stderr!.on('data', (chunk: Buffer) => {
+      err += chunk.toString();
+      if (/figures \[/.test(err)) {
+        child.kill('SIGKILL');
+        resolve();
+      }
+    });
+    child.on('exit', () => reject(new Error(`rebuild ended before it could be killed:\n${err}`)));
+  });
+  await new Promise((resolve) => child.once('exit', resolve));
+  return err;
+}
+
+describe('kill -9 during a rebuild, then restart: the read model equals a clean rebuild', () => {
+  const dirs: string[] = [];
+  let history: string;
+  let clean: ReturnType<typeof dumpFigures>;
+
+  beforeAll(() => {
+    // Given a synthetic history of 30,000 members (about 45,000 events) and a clean rebuild of a copy of it
+    history = mkdtempSync(join(tmpdir(), 'ledger-rebuild-'));
+    dirs.push(history);
+    execFileSync(process.execPath, [GENERATOR, '--data-dir', history, '--members', '30000'], { stdio: 'ignore' });
+    const copy = mkdtempSync(join(tmpdir(), 'ledger-rebuild-clean-'));
+    dirs.push(copy);
+    cpSync(history, copy, { recursive: true });
+    execFileSync(process.execPath, [CLI, 'rebuild'], { env: { ...process.env, LEDGER_DATA_DIR: copy }, stdio: 'ignore' });
+    clean = dumpFigures(copy);
+  }, 120_000);
+  afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+  it('given the first build killed midway, when the service starts, then it builds again and serves exactly the clean build', async () => {
+    const progress = await killRebuildMidway(history);
+    expect(progress).toMatch(/figures \[#*\.+\]/);
+    const service = await startProcess(history);
+    try {
+      const res = await fetch(`${service.baseUrl}/figures?scope=province&asOf=2025-12-31`, {
+        headers: { Authorization: `Bearer ${tokenFor()}` },
+      });
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as { totals: { members: number } }).totals.members).toBeGreaterThan(20_000);
+    } finally {
+      await service.stop('SIGTERM');
+    }
+    expect(dumpFigures(history)).toEqual(clean);
+  }, 120_000);
+
+  it('given a rebuild killed midway beside a serving build, when rebuilt again, then the old build served untouched and the new one equals the clean build', async () => {
+    const before = dumpFigures(history);
+    await killRebuildMidway(history);
+    // The killed build is left unfinished beside the serving one, which is untouched.
+    const afterKill = dumpFigures(history);
+    expect(afterKill.builds.sort()).toEqual(['building', 'current']);
+    expect({ ...afterKill, builds: [], tables: [] }).toEqual({ ...before, builds: [], tables: [] });
+    execFileSync(process.execPath, [CLI, 'rebuild'], { env: { ...process.env, LEDGER_DATA_DIR: history }, stdio: 'ignore' });
+    expect(dumpFigures(history)).toEqual(clean);
+  }, 120_000);
+});
