@@ -1,3 +1,5 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { LedgerClient } from '../http/ledger-http.js';
 import { type LedgerApp, residentId, startLedger, TestClock } from '../support/ledger-app.js';
 
@@ -95,5 +97,30 @@ describe('a park report, a late entry and the explained change', () => {
       unionsEstablished: 1,
       closing: 3,
     });
+  });
+
+  it('given a member whose personal data was erased, when every read model is rebuilt from zero, then the figures, statement and changes are identical', async () => {
+    const questions = [
+      `/figures?scope=park:honggutan&asOf=2016-06-30&groupBy=category`,
+      `/figures?scope=province&asOf=2016-07-31&groupBy=park`,
+      `/statement?scope=park:honggutan&from=2016-01-01&to=2016-07-31`,
+      `/figures/changes?scope=province&asOf=2016-06-30&since=2016-07-05T01:00:00.000Z`,
+    ];
+    // Given m-1's personal data erased
+    expect((await client.post('/members/m-1/erase', { reason: 'the member asked to be forgotten' })).status).toBe(201);
+    const before = await Promise.all(questions.map(async (q) => (await client.get(q)).body));
+    // When the read models are deleted and the service starts again on the same log
+    await ledger.stop();
+    for (const suffix of ['', '-wal', '-shm']) rmSync(join(ledger.dataDir, `read-models.sqlite${suffix}`), { force: true });
+    ledger = await startLedger({ dataDir: ledger.dataDir, clock });
+    client = new LedgerClient(ledger);
+    // Then every answer is the same (knownAt is "now" in both, and the clock did not move)
+    const after = await Promise.all(questions.map(async (q) => (await client.get(q)).body));
+    expect(after).toEqual(before);
+    expect(before[0].groups).toEqual([
+      { key: 'regular', totals: { members: 1 } },
+      { key: 'migrant', totals: { members: 1 } },
+      { key: 'dispatched', totals: { members: 1 } },
+    ]);
   });
 });
