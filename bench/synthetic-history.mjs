@@ -462,7 +462,12 @@ export async function generateHistory({ members = 1_500_000, seed = 1, dataDir, 
     openEnterprise(e);
   };
   const reportHeadcount = (e, d, employees = headcountOf(e)) =>
-    enterpriseEvent(e, 'EnterpriseHeadcountReported', { enterpriseId: enterpriseId(e), employees, effectiveDate: iso(d) }, recordDay(d));
+    enterpriseEvent(
+      e,
+      'EnterpriseHeadcountReported',
+      { enterpriseId: enterpriseId(e), employees, effectiveDate: iso(d) },
+      recordDay(d),
+    );
   const establishUnion = (e, d) => {
     entUnion[e] = 1;
     nonUnionSet.remove(e);
@@ -727,10 +732,20 @@ export async function generateHistory({ members = 1_500_000, seed = 1, dataDir, 
           const correct = headcountOf(e);
           const ev = reportHeadcount(e, d, correct + rInt(1, 50) * (chance(0.5) ? 10 : 1));
           const rv = voidLater(ev, entRec[e], []);
-          enterpriseEvent(e, 'EnterpriseHeadcountReported', { enterpriseId: enterpriseId(e), employees: correct, effectiveDate: iso(d) }, rv);
+          enterpriseEvent(
+            e,
+            'EnterpriseHeadcountReported',
+            { enterpriseId: enterpriseId(e), employees: correct, effectiveDate: iso(d) },
+            rv,
+          );
         } else if (kind === 5 && nonUnionSet.size > 0) {
           const e = nonUnionSet.pick(random);
-          const ev = enterpriseEvent(e, 'EnterpriseUnionEstablished', { enterpriseId: enterpriseId(e), effectiveDate: iso(d) }, d);
+          const ev = enterpriseEvent(
+            e,
+            'EnterpriseUnionEstablished',
+            { enterpriseId: enterpriseId(e), effectiveDate: iso(d) },
+            d,
+          );
           voidLater(ev, entRec[e], []);
         }
       }
