@@ -1,5 +1,6 @@
-import { CATEGORY_ORDER, CATEGORY_PAIRS, type FigureDelta, REASON_ORDER } from './figure-delta.js';
-import { dayNumber, TemporalCube } from './temporal-cube.js';
+import { CATEGORIES, LEAVE_REASONS } from '../../src/membership/member.events.js';
+import { CATEGORY_PAIRS, type FigureDelta } from './figure-delta.js';
+import { dayNumber, TemporalCube, upperBound } from './temporal-cube.js';
 
 /** A place the figures are asked for (ids resolved to the index's own numbers). */
 export type ScopeRef =
@@ -23,8 +24,8 @@ export const STOCK = [
 ];
 const ORG_SLOTS = ['employees', 'enterprises', 'enterprisesWithUnion', 'parks', 'parksWithUnion'] as const;
 const FLOW_SLOTS = [
-  ...CATEGORY_ORDER.map((c) => `joined:${c}`),
-  ...REASON_ORDER.map((r) => `left:${r}`),
+  ...CATEGORIES.map((c) => `joined:${c}`),
+  ...LEAVE_REASONS.map((r) => `left:${r}`),
   ...CATEGORY_PAIRS.map(([f, t]) => `categoryChanged:${f}>${t}`),
   'unionEstablished',
 ];
@@ -75,6 +76,11 @@ export class FiguresIndex {
 
   positionOf(event: number): number {
     return this.positions[event];
+  }
+
+  /** When the event was recorded (ms since the epoch). */
+  recordedMsOf(event: number): number {
+    return this.recorded[event];
   }
 
   registerPark(parkId: string, cityId: string): void {
@@ -144,7 +150,7 @@ export class FiguresIndex {
       const ent = d.enterpriseId === null ? -1 : this.enterprise(d.enterpriseId, park);
       switch (d.measure) {
         case 'members':
-          this.members.append(recordedMs, day, park, CATEGORY_ORDER.indexOf(d.detail as never), d.amount, event, ent);
+          this.members.append(recordedMs, day, park, CATEGORIES.indexOf(d.detail as never), d.amount, event, ent);
           break;
         case 'employees':
         case 'enterprises':
@@ -181,14 +187,7 @@ export class FiguresIndex {
 
   /** How many events (with deltas) were recorded at or before `knownMs`. */
   eventsKnownAt(knownMs: number): number {
-    let lo = 0;
-    let hi = this.events;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.recorded[mid] <= knownMs) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return upperBound(this.recorded, 0, this.events, knownMs);
   }
 
   /** Stock figures (STOCK order) per group: group keys, and the sums. */

@@ -31,7 +31,7 @@ export function totalsOf(v: Float64Array, withParks: boolean): Totals {
   };
 }
 
-/** A knowledge instant: the one asked (normalised to UTC), or now, with the cut it makes. */
+/** A knowledge instant: the one asked (normalised to UTC), or everything recorded so far, with the cut it makes. */
 export interface Knowledge {
   readonly knownAt: string;
   readonly knownMs: number;
@@ -43,6 +43,17 @@ export function knowledge(field: string, value: string | undefined, now: Date): 
   const instant = parseInstant(value);
   if (!instant) throw validationFailed(field, `${field} must be an ISO 8601 instant with an offset, e.g. 2016-07-05T09:00:00Z`);
   return { knownAt: instant.toISOString(), knownMs: instant.getTime(), asked: true };
+}
+
+/**
+ * The knowledge instant an answer reports: the one asked, or else the recordedAt of the last fact
+ * it reflects (just before now when there is none). Recording instants strictly increase along
+ * the log, so asking again with this instant gives the same answer whatever is recorded later.
+ */
+export function reportedKnownAt({ index }: ServingIndex, k: Knowledge, now: Date): string {
+  if (k.asked) return k.knownAt;
+  const last = index.eventCount === 0 ? now.getTime() - 1 : index.recordedMsOf(index.eventCount - 1);
+  return new Date(last).toISOString();
 }
 
 /** The log position an answer reflects: everything the read model holds, or the last event known then. */

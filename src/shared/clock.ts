@@ -7,8 +7,13 @@ export const CLOCK = Symbol('Clock');
 
 export const systemClock: Clock = { now: () => new Date() };
 
-/** Later of `now` and `previous`, so recordedAt never runs backwards along the log. */
+/**
+ * `now`, or one millisecond after `previous` when the clock has not moved past it: recordedAt
+ * strictly increases from one append to the next, so a knowledge instant an answer reports can
+ * never also cover a fact recorded after that answer.
+ */
 export function monotonicIso(now: Date, previous: string | undefined): string {
-  const iso = now.toISOString();
-  return previous !== undefined && previous > iso ? previous : iso;
+  if (previous === undefined) return now.toISOString();
+  const next = Date.parse(previous) + 1;
+  return now.getTime() >= next ? now.toISOString() : new Date(next).toISOString();
 }

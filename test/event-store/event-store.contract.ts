@@ -503,24 +503,27 @@ export function describeEventStoreContract(
     });
 
     describe('recordedAt', () => {
-      it_('given the clock goes backwards between appends, when reading the log, then recordedAt never decreases', async () => {
-        clock.set('2025-03-01T10:00:00.000Z');
-        const first = await store.appendToStream(stream('clock-1'), [event('MemberJoined')], {
-          expectedRevision: 'no_stream',
-        });
-        clock.set('2025-03-01T08:00:00.000Z');
-        const second = await store.appendToStream(stream('clock-2'), [event('MemberJoined')], {
-          expectedRevision: 'no_stream',
-        });
-        clock.set('2025-03-01T11:00:00.000Z');
-        await store.appendToStream(stream('clock-3'), [event('MemberJoined')], { expectedRevision: 'no_stream' });
+      it_(
+        'given the clock goes backwards between appends, when reading the log, then recordedAt strictly increases from one append to the next',
+        async () => {
+          clock.set('2025-03-01T10:00:00.000Z');
+          const first = await store.appendToStream(stream('clock-1'), [event('MemberJoined')], {
+            expectedRevision: 'no_stream',
+          });
+          clock.set('2025-03-01T08:00:00.000Z');
+          const second = await store.appendToStream(stream('clock-2'), [event('MemberJoined')], {
+            expectedRevision: 'no_stream',
+          });
+          clock.set('2025-03-01T11:00:00.000Z');
+          await store.appendToStream(stream('clock-3'), [event('MemberJoined')], { expectedRevision: 'no_stream' });
 
-        const stamps = (await ownLog()).map((e) => e.metadata.recordedAt);
+          const stamps = (await ownLog()).map((e) => e.metadata.recordedAt);
 
-        expect(first.recordedAt).toBe('2025-03-01T10:00:00.000Z');
-        expect(second.recordedAt).toBe('2025-03-01T10:00:00.000Z');
-        expect(stamps).toEqual(['2025-03-01T10:00:00.000Z', '2025-03-01T10:00:00.000Z', '2025-03-01T11:00:00.000Z']);
-      });
+          expect(first.recordedAt).toBe('2025-03-01T10:00:00.000Z');
+          expect(second.recordedAt).toBe('2025-03-01T10:00:00.001Z');
+          expect(stamps).toEqual(['2025-03-01T10:00:00.000Z', '2025-03-01T10:00:00.001Z', '2025-03-01T11:00:00.000Z']);
+        },
+      );
     });
   });
 }

@@ -1,4 +1,5 @@
 import { assertVoidReason } from '../../src/shared/void-reason.js';
+import { monotonicIso } from '../../src/shared/clock.js';
 import { isCalendarDate, parseInstant, previousDay, shanghaiDate } from '../../src/shared/dates.js';
 import { DomainError } from '../../src/shared/domain-error.js';
 import { assertEffectiveDate } from '../../src/shared/effective-date.js';
@@ -132,5 +133,19 @@ describe('void reasons', () => {
 
   it('given a short reason, when a void is decided, then it passes', () => {
     expect(() => assertVoidReason('recorded for the wrong member')).not.toThrow();
+  });
+});
+
+describe('recording instants', () => {
+  const at = (iso: string) => new Date(iso);
+  it('given no earlier append, when stamped, then the clock time is used', () => {
+    expect(monotonicIso(at('2016-07-05T01:00:00.000Z'), undefined)).toBe('2016-07-05T01:00:00.000Z');
+  });
+  it('given a clock that moved on, when stamped, then the clock time is used', () => {
+    expect(monotonicIso(at('2016-07-05T01:00:00.005Z'), '2016-07-05T01:00:00.000Z')).toBe('2016-07-05T01:00:00.005Z');
+  });
+  it('given a clock that stood still or ran back, when stamped, then one millisecond after the earlier append', () => {
+    expect(monotonicIso(at('2016-07-05T01:00:00.000Z'), '2016-07-05T01:00:00.000Z')).toBe('2016-07-05T01:00:00.001Z');
+    expect(monotonicIso(at('2016-07-04T00:00:00.000Z'), '2016-07-05T01:00:00.009Z')).toBe('2016-07-05T01:00:00.010Z');
   });
 });

@@ -7,7 +7,7 @@ import { FiguresReadModel } from '../../read-models/figures/figures-read-model.j
 import { CLOCK, type Clock } from '../../shared/clock.js';
 import { validationFailed } from '../../shared/domain-error.js';
 import { ReportScopes } from '../report-scope.js';
-import { knowledge, type Totals, totalsOf } from '../totals.js';
+import { knowledge, reportedKnownAt, type Totals, totalsOf } from '../totals.js';
 
 export interface ChangeEntry {
   readonly eventId: string;
@@ -103,7 +103,7 @@ export class ExplainChangesHandler implements IQueryHandler<ExplainChanges> {
       scope,
       asOf,
       since: from.knownAt,
-      until: to.knownAt,
+      until: reportedKnownAt(serving, to, now),
       before: totalsOf(index.stocks(s.ref, asOf, from.knownMs).sums[0], withParks),
       after: totalsOf(index.stocks(s.ref, asOf, to.knownMs).sums[0], withParks),
       entries,

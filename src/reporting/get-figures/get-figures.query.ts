@@ -6,7 +6,7 @@ import { FiguresReadModel } from '../../read-models/figures/figures-read-model.j
 import { CLOCK, type Clock } from '../../shared/clock.js';
 import { validationFailed } from '../../shared/domain-error.js';
 import { ReportScopes } from '../report-scope.js';
-import { knowledge, positionAt, type Totals, totalsOf } from '../totals.js';
+import { knowledge, reportedKnownAt, positionAt, type Totals, totalsOf } from '../totals.js';
 
 export interface FiguresView {
   readonly scope: string;
@@ -52,11 +52,13 @@ export class GetFiguresHandler implements IQueryHandler<GetFigures> {
     if (groupBy !== undefined && !GROUPINGS[s.kind].includes(groupBy))
       throw validationFailed('groupBy', `a ${s.kind} scope can be grouped by ${GROUPINGS[s.kind].join(', ')}`);
     const withParks = s.kind === 'province' || s.kind === 'city';
-    const [total] = serving.index.stocks(s.ref, asOf, k.knownMs).sums;
+    // Grouped by city or park, the groups cover the whole scope: one pass gives both the groups and the totals.
+    const grouped = groupBy === 'city' || groupBy === 'park' ? serving.index.stocks(s.ref, asOf, k.knownMs, groupBy) : undefined;
+    const total = grouped ? sumOf(grouped.sums) : serving.index.stocks(s.ref, asOf, k.knownMs).sums[0];
     const view: FiguresView = {
       scope,
       asOf,
-      knownAt: k.knownAt,
+      knownAt: reportedKnownAt(serving, k, this.clock.now()),
       position: positionAt(serving, k),
       totals: totalsOf(total, withParks),
     };
@@ -65,15 +67,20 @@ export class GetFiguresHandler implements IQueryHandler<GetFigures> {
         ...view,
         groups: (['regular', 'migrant', 'dispatched'] as const).map((key, i) => ({ key, totals: { members: total[i] } })),
       };
-    if (groupBy === 'city' || groupBy === 'park') {
-      const { keys, sums } = serving.index.stocks(s.ref, asOf, k.knownMs, groupBy);
+    if (grouped) {
       // A group is a city or park registered as of asOf (as known then).
-      const groups = keys
-        .map((key, g) => ({ key, sums: sums[g] }))
+      const groups = grouped.keys
+        .map((key, g) => ({ key, sums: grouped.sums[g] }))
         .filter((g) => g.sums[6] > 0)
         .map((g) => ({ key: g.key, totals: totalsOf(g.sums, groupBy === 'city') }));
       return { ...view, groups };
     }
     return view;
   }
+}
+
+function sumOf(vectors: readonly Float64Array[]): Float64Array {
+  const sum = new Float64Array(vectors[0]?.length ?? 8);
+  for (const v of vectors) for (let i = 0; i < v.length; i++) sum[i] += v[i];
+  return sum;
 }

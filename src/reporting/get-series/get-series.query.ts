@@ -5,7 +5,7 @@ import { FiguresReadModel } from '../../read-models/figures/figures-read-model.j
 import { CLOCK, type Clock } from '../../shared/clock.js';
 import { validationFailed } from '../../shared/domain-error.js';
 import { ReportScopes } from '../report-scope.js';
-import { knowledge, positionAt, type Totals, totalsOf } from '../totals.js';
+import { knowledge, reportedKnownAt, positionAt, type Totals, totalsOf } from '../totals.js';
 
 export type Every = 'day' | 'month' | 'quarter' | 'year';
 export const MAX_POINTS = 1000;
@@ -78,7 +78,7 @@ export class GetSeriesHandler implements IQueryHandler<GetSeries> {
       from,
       to,
       every,
-      knownAt: k.knownAt,
+      knownAt: reportedKnownAt(serving, k, this.clock.now()),
       position: positionAt(serving, k),
       points: ends.map((asOf) => ({ asOf, totals: totalsOf(serving.index.stocks(s.ref, asOf, k.knownMs).sums[0], withParks) })),
     };

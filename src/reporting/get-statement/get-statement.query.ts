@@ -1,12 +1,13 @@
 import { Inject } from '@nestjs/common';
 import { type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
-import { CATEGORY_ORDER, CATEGORY_PAIRS, REASON_ORDER } from '../../../projections/figures/figure-delta.js';
+import { CATEGORY_PAIRS } from '../../../projections/figures/figure-delta.js';
+import { CATEGORIES, LEAVE_REASONS } from '../../membership/member.events.js';
 import type { Caller } from '../../auth/principal.js';
 import { FiguresReadModel } from '../../read-models/figures/figures-read-model.js';
 import { CLOCK, type Clock } from '../../shared/clock.js';
 import { validationFailed } from '../../shared/domain-error.js';
 import { ReportScopes } from '../report-scope.js';
-import { knowledge, positionAt } from '../totals.js';
+import { knowledge, reportedKnownAt, positionAt } from '../totals.js';
 
 export interface StatementView {
   readonly scope: string;
@@ -53,15 +54,15 @@ export class GetStatementHandler implements IQueryHandler<GetStatement> {
     const s = this.scopes.resolve(serving.index, scope, caller);
     const sums = serving.index.statement(s.ref, from, to, k.knownMs);
     // FLOW_SLOTS order: joined by category, left by reason, category changes by pair, unions.
-    const joined = Object.fromEntries(CATEGORY_ORDER.map((c, i) => [c, sums.flows[i]]));
-    const left = Object.fromEntries(REASON_ORDER.map((r, i) => [r, sums.flows[CATEGORY_ORDER.length + i]]));
-    const changesAt = CATEGORY_ORDER.length + REASON_ORDER.length;
+    const joined = Object.fromEntries(CATEGORIES.map((c, i) => [c, sums.flows[i]]));
+    const left = Object.fromEntries(LEAVE_REASONS.map((r, i) => [r, sums.flows[CATEGORIES.length + i]]));
+    const changesAt = CATEGORIES.length + LEAVE_REASONS.length;
     const sum = (o: Record<string, number>) => Object.values(o).reduce((a, b) => a + b, 0);
     return {
       scope,
       from,
       to,
-      knownAt: k.knownAt,
+      knownAt: reportedKnownAt(serving, k, this.clock.now()),
       position: positionAt(serving, k),
       opening: sums.opening,
       joined: { total: sum(joined), byCategory: joined },
