@@ -1,4 +1,4 @@
-import type { Category, LeaveReason } from '../../src/membership/member.events.js';
+import { CATEGORIES, type Category } from '../../src/membership/member.events.js';
 
 /**
  * What a figure is made of. Stocks (members, employees, enterprises, parks, …) are summed over
@@ -35,18 +35,9 @@ export interface FigureDelta {
 
 export type Contribution = Omit<FigureDelta, 'amount'>;
 
-export const CATEGORY_ORDER: readonly Category[] = ['regular', 'migrant', 'dispatched'];
-export const REASON_ORDER: readonly LeaveReason[] = [
-  'left-employment',
-  'resigned',
-  'retired',
-  'deceased',
-  'expelled',
-  'moved-out-of-province',
-];
 /** Category changes that can happen (never to the same category), in a stable order. */
-export const CATEGORY_PAIRS: ReadonlyArray<readonly [Category, Category]> = CATEGORY_ORDER.flatMap((from) =>
-  CATEGORY_ORDER.filter((to) => to !== from).map((to) => [from, to] as const),
+export const CATEGORY_PAIRS: ReadonlyArray<readonly [Category, Category]> = CATEGORIES.flatMap((from) =>
+  CATEGORIES.filter((to) => to !== from).map((to) => [from, to] as const),
 );
 
 export const contributionKey = (c: Contribution): string =>

@@ -52,14 +52,7 @@ export class TemporalCube {
 
   /** Number of rows known at `knownMs` (rows are in knowledge order). */
   cut(knownMs: number): number {
-    let lo = 0;
-    let hi = this.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.known[mid] <= knownMs) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return upperBound(this.known, 0, this.length, knownMs);
   }
 
   /**
@@ -185,18 +178,22 @@ class CubeNode {
       const group = groupOf(this.cells[c]);
       if (group < 0) continue;
       // The last entry of this cell with an effective day <= day.
-      let lo = this.offsets[c];
-      let hi = this.offsets[c + 1];
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (this.days[mid] <= day) lo = mid + 1;
-        else hi = mid;
-      }
-      if (lo === this.offsets[c]) continue;
-      const n = lo - 1;
+      const after = upperBound(this.days, this.offsets[c], this.offsets[c + 1], day);
+      if (after === this.offsets[c]) continue;
+      const n = after - 1;
       for (let s = 0; s < slots; s++) out[group * slots + s] += this.sums[n * slots + s];
     }
   }
+}
+
+/** The first index in [lo, hi) of a sorted array whose value is greater than `value`. */
+export function upperBound(values: Float64Array | Int32Array, lo: number, hi: number, value: number): number {
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (values[mid] <= value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Days since 1900-01-01 (non-negative for every date the ledger accepts). */

@@ -80,7 +80,9 @@ export class FiguresReadModel implements OnApplicationBootstrap {
 
   private follow(): void {
     if (this.stopped) return;
-    this.subscription = this.store.subscribeToAll(() => this.catchUp().then(() => undefined), {
+    // The subscription only wakes the catch-up, which reads pages itself: events it already applied are passed over.
+    const applied = (position: string) => BigInt(position) <= BigInt(this.serving?.checkpoint ?? '0');
+    this.subscription = this.store.subscribeToAll((event) => (applied(event.position) ? undefined : this.catchUp()), {
       after: this.serving?.checkpoint ?? undefined,
       onError: (error) =>
         this.logger.error({ err: { type: (error as Error)?.name } }, 'figures read model stopped following the log'),
