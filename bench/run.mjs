@@ -1,0 +1,26 @@
+// `npm run bench`: the HTTP command bench, then the read-side bench, each given every argument
+// (each reads only the options it knows, so `npm run bench -- --smoke` reaches both).
+// `--only http` or `--only read-side` runs one of them. Exits non-zero if either fails.
+import { spawnSync } from 'node:child_process';
+
+const argv = process.argv.slice(2);
+const onlyAt = argv.indexOf('--only');
+const only = onlyAt >= 0 ? argv[onlyAt + 1] : undefined;
+const passed = onlyAt >= 0 ? argv.filter((_, i) => i !== onlyAt && i !== onlyAt + 1) : argv;
+const benches = [
+  ['http', 'bench/http-commands.mjs'],
+  ['read-side', 'bench/read-side.mjs'],
+].filter(([name]) => only === undefined || only === name);
+if (benches.length === 0) {
+  process.stderr.write(`bench: --only takes http or read-side, not "${only}"\n`);
+  process.exit(2);
+}
+let failed = false;
+for (const [name, script] of benches) {
+  const run = spawnSync(process.execPath, [script, ...passed], { stdio: 'inherit' });
+  if (run.status !== 0) {
+    process.stderr.write(`bench: ${name} failed (exit ${run.status ?? run.signal})\n`);
+    failed = true;
+  }
+}
+process.exit(failed ? 1 : 0);
