@@ -7,6 +7,7 @@ import { InfrastructureModule, type InfrastructureOptions } from './infrastructu
 import { MembershipModule } from './membership/membership.module.js';
 import { ParksModule } from './parks/parks.module.js';
 import { ReportingModule } from './reporting/reporting.module.js';
+import { TransferRequestsModule } from './transfer-requests/transfer-requests.module.js';
 
 /** The whole service: infrastructure chosen from config, then one module per area. */
 @Module({})
@@ -21,6 +22,7 @@ export class AppModule {
         ParksModule,
         EnterprisesModule,
         MembershipModule,
+        TransferRequestsModule,
         ReportingModule,
         HealthModule,
       ],

@@ -15,6 +15,8 @@ import { PERSON_IDENTITY, PersonIdentity } from './personal-data/person-identity
 import { SqliteMemberKeys } from './personal-data/sqlite-member-keys.js';
 import { FiguresReadModel } from './read-models/figures/figures-read-model.js';
 import { MemberRoster } from './read-models/member-roster.js';
+import { TransferRequestList } from './read-models/transfer-request-list.js';
+import { FaultPoints } from './shared/fault-points.js';
 import { openReadModelDb, READ_MODEL_DB } from './read-models/read-model-store.js';
 import { CLOCK, type Clock, systemClock } from './shared/clock.js';
 
@@ -45,6 +47,7 @@ class Closer implements OnApplicationShutdown {
   constructor(
     private readonly roster: MemberRoster,
     private readonly figures: FiguresReadModel,
+    private readonly transferList: TransferRequestList,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(READ_MODEL_DB) private readonly db: Database.Database,
     @Inject(MEMBER_KEYS) private readonly keys: MemberKeys,
@@ -53,6 +56,7 @@ class Closer implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     await this.roster.stop();
     await this.figures.stop();
+    await this.transferList.stop();
     await this.store.close();
     if (this.db.open) this.db.close();
     await this.keys.close();
@@ -79,6 +83,8 @@ export class InfrastructureModule {
         CommandExecutor,
         MemberRoster,
         FiguresReadModel,
+        TransferRequestList,
+        { provide: FaultPoints, useValue: new FaultPoints(config.crashAt) },
         Closer,
       ],
       exports: [
@@ -93,6 +99,8 @@ export class InfrastructureModule {
         CommandExecutor,
         MemberRoster,
         FiguresReadModel,
+        TransferRequestList,
+        FaultPoints,
       ],
     };
   }

@@ -6,6 +6,9 @@ import { foldHistory, neverJoined, type Standing, step, timelineOf } from '../..
 import type { ParkEvent } from '../../src/parks/park.events.js';
 import { foldPark } from '../../src/parks/park.state.js';
 import type { Stored } from '../../src/shared/ledger-event.js';
+import { EARLIEST_DATE } from '../../src/shared/dates.js';
+import type { TransferRequestEvent } from '../../src/transfer-requests/transfer-request.events.js';
+import { foldTransferRequest } from '../../src/transfer-requests/transfer-request.state.js';
 import { type Contribution, contributionKey, type FigureDelta } from './figure-delta.js';
 
 /** Contributions summed by key: what one entity's known facts add to every figure. */
@@ -118,13 +121,28 @@ export function parkContributions(events: ReadonlyArray<RecordedEvent>): Contrib
   return out;
 }
 
+/**
+ * A transfer request's contribution: one pending request from its origin to its destination while
+ * it is pending. Pending is a matter of knowledge, not of effective dates, so it is dated at the
+ * earliest day: every `asOf` sees the requests pending at `knownAt`.
+ */
+export function transferRequestContributions(events: ReadonlyArray<RecordedEvent>): Contributions {
+  const out: Contributions = new Map();
+  const state = foldTransferRequest(events as ReadonlyArray<Stored<TransferRequestEvent>>);
+  if (state.status !== 'pending') return out;
+  const { from, to } = state.request;
+  add(out, at('pendingTransfer', EARLIEST_DATE, from.parkId, from.enterpriseId, null, to.parkId, to.enterpriseId), 1);
+  return out;
+}
+
 /** The ledger entity a stream holds, when it is one the figures count. */
-export type FigureEntity = { kind: 'member' | 'enterprise' | 'park'; id: string };
+export type FigureEntity = { kind: 'member' | 'enterprise' | 'park' | 'transfer'; id: string };
 
 export function entityOf(streamName: string): FigureEntity | undefined {
   const dash = streamName.indexOf('-');
   const kind = streamName.slice(0, dash);
-  if (kind === 'member' || kind === 'enterprise' || kind === 'park') return { kind, id: streamName.slice(dash + 1) };
+  if (kind === 'member' || kind === 'enterprise' || kind === 'park' || kind === 'transfer')
+    return { kind, id: streamName.slice(dash + 1) };
   return undefined;
 }
 
@@ -136,6 +154,8 @@ export function contributionsOf(entity: FigureEntity, events: ReadonlyArray<Reco
       return enterpriseContributions(events);
     case 'park':
       return parkContributions(events);
+    case 'transfer':
+      return transferRequestContributions(events);
   }
 }
 

@@ -15,7 +15,9 @@ export type Measure =
   | 'left'
   | 'transferred'
   | 'categoryChanged'
-  | 'unionEstablished';
+  | 'unionEstablished'
+  /** A transfer request pending (as known at an instant; dated at the earliest day, so every asOf sees it). */
+  | 'pendingTransfer';
 
 /**
  * One signed change of a figure on an effective date, at a place. `detail` is the category

@@ -30,6 +30,8 @@ const FLOW_SLOTS = [
   'unionEstablished',
 ];
 const PAIR = 32768;
+/** A day after every effective date. */
+const ANY_DAY = 2 ** 30;
 
 export interface StatementSums {
   readonly opening: number;
@@ -69,6 +71,8 @@ export class FiguresIndex {
   readonly org = new TemporalCube(ORG_SLOTS.length);
   readonly flows = new TemporalCube(FLOW_SLOTS.length);
   readonly transfers = new TemporalCube(1);
+  /** Pending transfer requests by pair of parks (all dated at the earliest day: only knowledge matters). */
+  readonly pending = new TemporalCube(1);
 
   get eventCount(): number {
     return this.events;
@@ -167,6 +171,11 @@ export class FiguresIndex {
         case 'unionEstablished':
           this.flows.append(recordedMs, day, park, FLOW_SLOTS.indexOf('unionEstablished'), d.amount, event, ent);
           break;
+        case 'pendingTransfer': {
+          const to = this.park(d.toParkId!);
+          this.pending.append(recordedMs, day, park * PAIR + to, 0, d.amount, event, ent, this.enterprise(d.toEnterpriseId!, to));
+          break;
+        }
         case 'transferred': {
           const to = this.park(d.toParkId!);
           this.transfers.append(
@@ -211,6 +220,27 @@ export class FiguresIndex {
       return v;
     });
     return { keys: groups.keys, sums };
+  }
+
+  /**
+   * Transfer requests pending at `knownMs` that cross the boundary of each group (or of the
+   * scope): `[in, out]` per group, requests between two parks of a group counting for neither.
+   */
+  pendingTransfers(scope: ScopeRef, knownMs: number, groupBy?: 'city' | 'park'): Float64Array[] {
+    const groups = this.groupsOf(scope, groupBy);
+    const cut = this.pending.cut(knownMs);
+    const ends = (cell: number) => [groups.groupOf(Math.floor(cell / PAIR)), groups.groupOf(cell % PAIR)];
+    const into = new Float64Array(groups.keys.length);
+    const outOf = new Float64Array(groups.keys.length);
+    this.pending.sumInto(into, cut, ANY_DAY, (cell) => {
+      const [from, to] = ends(cell);
+      return from === to ? -1 : to;
+    });
+    this.pending.sumInto(outOf, cut, ANY_DAY, (cell) => {
+      const [from, to] = ends(cell);
+      return from === to ? -1 : from;
+    });
+    return groups.keys.map((_, g) => Float64Array.of(into[g], outOf[g]));
   }
 
   statement(scope: ScopeRef, from: string, to: string, knownMs: number): StatementSums {

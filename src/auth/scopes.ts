@@ -38,6 +38,13 @@ export class Scopes {
     throw new DomainError('FORBIDDEN', `${target} is outside your scope`);
   }
 
+  /** Refuses (403) what the caller's role or side may not do, though the record is in scope. */
+  assertAllowed(meta: Caller, allowed: boolean, target: string, why: string): void {
+    if (allowed) return;
+    this.deny(meta, target, why);
+    throw new DomainError('FORBIDDEN', `${target}: ${why}`);
+  }
+
   /** Registering a park is a city-wide act: provincial admins, or the officer of that city. */
   assertWriteCity(meta: Caller, cityId: string, target: string): void {
     if (coversCity(meta.principal, cityId)) return;

@@ -1,6 +1,8 @@
 import { TokenError } from '../auth/tokens.js';
 import { ConfigError } from '../config/ledger-config.js';
+import { GENERATE_USAGE, generateCommand } from './generate.command.js';
 import { REBUILD_USAGE, rebuildCommand } from './rebuild.command.js';
+import { FIGURES_USAGE, figuresCommand, STATEMENT_USAGE, statementCommand } from './report.command.js';
 import { TOKEN_USAGE, tokenCommand } from './token.command.js';
 
 const USAGE = `usage: ledger <command> [options]
@@ -8,6 +10,9 @@ const USAGE = `usage: ledger <command> [options]
 commands:
   ${TOKEN_USAGE.split('\n')[0]}
   ${REBUILD_USAGE.split('\n')[0]}
+  ${FIGURES_USAGE.split('\n')[0]}
+  ${STATEMENT_USAGE.split('\n')[0]}
+  ${GENERATE_USAGE.split('\n')[0]}
   help`;
 
 /** The command line: `npx ledger <command>`. Bad input exits 2 with a message, never a stack. */
@@ -19,6 +24,12 @@ async function main(argv: readonly string[]): Promise<number> {
         return tokenCommand(args);
       case 'rebuild':
         return await rebuildCommand(args);
+      case 'figures':
+        return await figuresCommand(args);
+      case 'statement':
+        return await statementCommand(args);
+      case 'generate':
+        return generateCommand(args);
       case undefined:
       case 'help':
       case '--help':

@@ -37,6 +37,11 @@ export interface Decision {
   readonly events: readonly LedgerEvent[];
   /** Runs after the events got their ids, before they are appended (person claims). */
   readonly beforeAppend?: (events: readonly NewEvent[], expectedRevision: ExpectedRevision) => Promise<void>;
+  /**
+   * Nothing to append: the command asks for what already happened (a second acceptance of a
+   * transfer request), so it is answered as a repeat with these earlier events.
+   */
+  readonly unchanged?: readonly RecordedEvent[];
 }
 
 export interface CommandSpec {
@@ -84,6 +89,7 @@ export class CommandExecutor {
         if (meta.expectedRevision !== undefined && meta.expectedRevision !== revision)
           throw revisionMismatch(stream, meta.expectedRevision, revision);
         const decision = await spec.decide(events, { today: shanghaiDate(this.clock.now()) });
+        if (decision.unchanged !== undefined) return answerOf(decision.unchanged, true);
         const newEvents = decision.events.map((e, i): NewEvent => ({
           id: deterministicUuid(stream, String(revision), meta.commandId ?? fingerprint, String(i)),
           type: e.type,

@@ -18,9 +18,15 @@ export interface LedgerConfig {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Largest JSON body accepted, in bytes. */
   readonly bodyLimitBytes: number;
+  /** Tests only: the point at which the process kills itself (see shared/fault-points.ts). */
+  readonly crashAt?: FaultPoint;
 }
 
 export class ConfigError extends Error {}
+
+/** Where a crash can be injected: right after a transfer request's acceptance is recorded. */
+export const FAULT_POINTS = ['after-transfer-accepted'] as const;
+export type FaultPoint = (typeof FAULT_POINTS)[number];
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -50,6 +56,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
     personHashKey = Buffer.from(env.LEDGER_PERSON_HASH_KEY, 'base64');
     if (personHashKey.length < 32) problems.push('LEDGER_PERSON_HASH_KEY must be at least 32 bytes, base64-encoded');
   }
+  const crashAt = env.LEDGER_TEST_CRASH_AT?.trim() || undefined;
+  if (crashAt !== undefined && !FAULT_POINTS.includes(crashAt as FaultPoint))
+    problems.push(`LEDGER_TEST_CRASH_AT must be one of ${FAULT_POINTS.join(', ')}`);
   if (problems.length > 0) throw new ConfigError(`invalid configuration:\n- ${problems.join('\n- ')}`);
   const signing = tokenSigningKey ? { key: tokenSigningKey, created: false } : loadOrCreateKeyFile(dataDir, 'token-signing.key');
   return {
@@ -62,6 +71,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
     rateLimitPerMinute,
     logLevel,
     bodyLimitBytes,
+    ...(crashAt !== undefined ? { crashAt: crashAt as FaultPoint } : {}),
   };
 }
 

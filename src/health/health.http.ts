@@ -5,6 +5,8 @@ import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js
 import { FiguresReadModel } from '../read-models/figures/figures-read-model.js';
 import { MemberRoster } from '../read-models/member-roster.js';
 import { Public } from '../auth/access.decorators.js';
+import { TransferRequestList } from '../read-models/transfer-request-list.js';
+import { TransferCompletionProcess } from '../transfer-requests/complete-transfer/transfer-completion.process.js';
 
 /** Liveness, the log's head and how far the read models are behind it. Needs no sign-in. */
 @ApiTags('health')
@@ -15,6 +17,8 @@ export class HealthHttp {
     private readonly indicators: HealthIndicatorService,
     private readonly roster: MemberRoster,
     private readonly figures: FiguresReadModel,
+    private readonly transferList: TransferRequestList,
+    private readonly transferCompletion: TransferCompletionProcess,
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
@@ -38,6 +42,9 @@ export class HealthHttp {
           membersByEnterpriseLag: await this.roster.lag(),
           figuresLag: figures.lag,
           figuresVersion: figures.version,
+          transferRequestsLag: await this.transferList.lag(),
+          // Accepted requests not yet looked at by the process that carries them out.
+          transferCompletionLag: await this.transferCompletion.lag(),
           // Events a projection could not apply: kept with their position and error, never skipped silently.
           parkedEvents: figures.parked,
         });

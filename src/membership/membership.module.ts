@@ -31,5 +31,6 @@ import { VoidEntryHttp } from './void-entry/void-entry.http.js';
     GetMemberHandler,
     GetMemberHistoryHandler,
   ],
+  exports: [PersonClaims],
 })
 export class MembershipModule {}

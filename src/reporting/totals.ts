@@ -13,7 +13,17 @@ export interface Totals {
   readonly unionEstablishmentRate: number | null;
   readonly parks?: number;
   readonly parksWithUnion?: number;
+  /** Park and city scopes: transfer requests pending at `knownAt` into and out of the scope. */
+  readonly pendingTransfersIn?: number;
+  readonly pendingTransfersOut?: number;
 }
+
+/** Adds the pending transfer requests (`[in, out]`) to totals. */
+export const withPending = (totals: Totals, pending: Float64Array): Totals => ({
+  ...totals,
+  pendingTransfersIn: pending[0],
+  pendingTransfersOut: pending[1],
+});
 
 /** From a stock vector in FiguresIndex STOCK order. */
 export function totalsOf(v: Float64Array, withParks: boolean): Totals {

@@ -26,10 +26,10 @@ export class KeyedMutex {
   }
 }
 
-const LOCK_ORDER = ['member', 'person', 'enterprise', 'park'] as const;
+const LOCK_ORDER = ['transfer', 'member', 'person', 'enterprise', 'park'] as const;
 export type LockKind = (typeof LOCK_ORDER)[number];
 
-/** Lock keys sorted by kind (member < person < enterprise < park), then by id. */
+/** Lock keys sorted by kind (transfer < member < person < enterprise < park), then by id. */
 export function lockKeys(...keys: ReadonlyArray<[LockKind, string]>): string[] {
   return [...keys]
     .sort(([ka, ia], [kb, ib]) => LOCK_ORDER.indexOf(ka) - LOCK_ORDER.indexOf(kb) || (ia < ib ? -1 : ia > ib ? 1 : 0))

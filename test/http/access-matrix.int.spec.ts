@@ -45,6 +45,12 @@ interface WriteEndpoint {
   readonly adminOnly?: boolean;
   readonly prepare: () => Promise<Prepared>;
   readonly outcomes: ReadonlyArray<readonly [Who, 201 | 403]>;
+  /** Why a caller in scope is refused (the side of a transfer request that may not do this). */
+  readonly sideReason?: RegExp;
+  /** Whom the side rule refuses although the record is in their scope. */
+  readonly wrongSide?: readonly Who[];
+  /** The command records a second event after its own (an acceptance moves the member). */
+  readonly followedBy?: string;
 }
 
 /** PA, the officer of c1 and the clerk of p1 write at p1; the officer of c2, the clerk of p2 and auditors do not. */
@@ -114,6 +120,21 @@ describe('the access matrix: role × endpoint', () => {
     stream: `enterprise-${id}`,
     type,
     target: `enterprise ${id}`,
+  });
+  /** A transfer request of a fresh member of e1 (p1) to `toEnterpriseId`, opened by the clerk of p1. */
+  const freshRequest = async (toEnterpriseId: string): Promise<string> => {
+    const transferId = `tr-${next()}`;
+    const memberId = await joinFresh('e1');
+    const clerk = new LedgerClient(ledger, PRINCIPALS['PC(p1)']);
+    expectAnswer(await clerk.post('/transfers', { transferId, memberId, toEnterpriseId, effectiveDate: '2018-01-01' }));
+    return transferId;
+  };
+  const onRequest = (transferId: string, action: string, body: object, type: string): Prepared => ({
+    path: `/transfers/${transferId}/${action}`,
+    body,
+    stream: `transfer-${transferId}`,
+    type,
+    target: `transfer request ${transferId}`,
   });
   const onMember = (id: string, path: string, body: object, type: string): Prepared => ({
     path: `/members/${id}${path}`,
@@ -360,6 +381,75 @@ describe('the access matrix: role × endpoint', () => {
       ],
     },
     {
+      route: 'POST /transfers {memberId at e1@p1, toEnterpriseId: e2@p2}',
+      prepare: async () => {
+        const transferId = `tr-${next()}`;
+        const memberId = await joinFresh('e1');
+        return {
+          path: '/transfers',
+          body: { transferId, memberId, toEnterpriseId: 'e2', effectiveDate: '2018-01-01' },
+          stream: `transfer-${transferId}`,
+          type: 'TransferRequested',
+          target: `transfer request ${transferId}`,
+        };
+      },
+      outcomes: [
+        ['PA', 201],
+        ['CO(c1)', 201],
+        ['PC(p1)', 201], // for the origin
+        ['PC(p2)', 201], // for the destination
+        ['PC(p3)', 403],
+        ['CO(c2)', 403],
+        ['AU', 403],
+      ],
+    },
+    {
+      route: 'POST /transfers/:id/accept (opened by the clerk of p1, e1@p1 → e2@p2)',
+      prepare: async () => onRequest(await freshRequest('e2'), 'accept', {}, 'TransferAccepted'),
+      followedBy: 'MemberTransferred',
+      sideReason: /^opened by the origin side; the other side \(or a city or provincial officer\) accepts it$/,
+      wrongSide: ['PC(p1)'],
+      outcomes: [
+        ['PA', 201],
+        ['CO(c1)', 201],
+        ['PC(p2)', 201], // the other side
+        ['PC(p1)', 403], // the side that opened it
+        ['PC(p3)', 403],
+        ['CO(c2)', 403],
+        ['AU', 403],
+      ],
+    },
+    {
+      route: 'POST /transfers/:id/reject (opened by the clerk of p1, e1@p1 → e3@p3)',
+      prepare: async () => onRequest(await freshRequest('e3'), 'reject', { reason: 'no such worker here' }, 'TransferRejected'),
+      sideReason: /^opened by the origin side; the other side \(or a city or provincial officer\) rejects it$/,
+      wrongSide: ['PC(p1)'],
+      outcomes: [
+        ['PA', 201],
+        ['CO(c1)', 201], // the origin's city
+        ['CO(c2)', 201], // the destination's city
+        ['PC(p3)', 201], // the other side
+        ['PC(p1)', 403], // the side that opened it
+        ['PC(p2)', 403],
+        ['AU', 403],
+      ],
+    },
+    {
+      route: 'POST /transfers/:id/cancel (opened by the clerk of p1, e1@p1 → e3@p3)',
+      prepare: async () => onRequest(await freshRequest('e3'), 'cancel', { reason: 'opened by mistake' }, 'TransferCancelled'),
+      sideReason: /^only the origin side, which opened it, may cancel it$/,
+      wrongSide: ['CO(c2)', 'PC(p3)'],
+      outcomes: [
+        ['PA', 201],
+        ['CO(c1)', 201],
+        ['PC(p1)', 201], // the side that opened it
+        ['PC(p3)', 403], // the other side
+        ['CO(c2)', 403],
+        ['PC(p2)', 403],
+        ['AU', 403],
+      ],
+    },
+    {
       route: 'POST /members/:id/erase (member at p1)',
       adminOnly: true,
       prepare: async () =>
@@ -456,7 +546,8 @@ describe('the access matrix: role × endpoint', () => {
       const res = await ledger.as(principal).post(prepared.path).send(prepared.body);
       if (status === 201) {
         expectAnswer(res, 201);
-        expect(await admin.head()).toBe(res.body.position);
+        if (endpoint.followedBy === undefined) expect(await admin.head()).toBe(res.body.position);
+        else expect(BigInt((await admin.head())!)).toBeGreaterThan(BigInt(res.body.position));
         expect(BigInt(res.body.position)).toBeGreaterThan(BigInt(before ?? '0'));
         const recorded = (await store.readStream(prepared.stream)).at(-1);
         expect({ id: recorded?.id, type: recorded?.type, actor: recorded?.metadata.actor, revision: recorded?.revision }).toEqual(
@@ -469,8 +560,14 @@ describe('the access matrix: role × endpoint', () => {
         );
         return;
       }
-      const reason = endpoint.adminOnly ? ADMINS_ONLY : principal.role === 'auditor' ? AUDITORS_READ : OUTSIDE_SCOPE;
-      const target = reason === OUTSIDE_SCOPE ? prepared.target : null;
+      const reason = endpoint.adminOnly
+        ? ADMINS_ONLY
+        : principal.role === 'auditor'
+          ? AUDITORS_READ
+          : endpoint.wrongSide?.includes(who)
+            ? endpoint.sideReason!
+            : OUTSIDE_SCOPE;
+      const target = principal.role === 'auditor' || endpoint.adminOnly ? null : prepared.target;
       await expectDenied(res, 403, { who: principal, method: 'POST', path: prepared.path, target, reason });
       expect(await admin.head()).toBe(before);
       // The very same request is accepted from a provincial admin: the refusal was about who asked.

@@ -383,12 +383,76 @@ const BAD_REQUESTS: BadRequest[] = [
     status: 404,
     code: 'NOT_FOUND',
   },
+  ...(
+    [
+      ['transfers of an unknown status', '/transfers?status=lost', 'status'],
+      ['transfers overdue after a negative number of days', '/transfers?overdueDays=-1', 'overdueDays'],
+      ['transfers in pages of 0', '/transfers?limit=0', 'limit'],
+      ['transfers after a forged cursor', '/transfers?cursor=abc', 'cursor'],
+      ['transfers of a park id that breaks the pattern', '/transfers?parkId=_p1', 'parkId'],
+    ] as const
+  ).map(([title, path, field]) => ({ title, method: 'get' as const, path, status: 400, code: 'VALIDATION_FAILED', field })),
   {
-    title: 'a route of a later release (/transfers)',
+    title: 'transfers of a park that does not exist',
     method: 'get',
-    path: '/transfers',
+    path: '/transfers?parkId=nowhere',
     status: 404,
     code: 'NOT_FOUND',
+  },
+  {
+    title: 'a transfer request naming both the member and the person',
+    path: '/transfers',
+    body: { transferId: 't1', memberId: 'm1', personId: residentId(1), toEnterpriseId: 'e2', effectiveDate: '2016-06-01' },
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    field: 'memberId',
+  },
+  {
+    title: 'a transfer request naming neither the member nor the person',
+    path: '/transfers',
+    body: { transferId: 't1', toEnterpriseId: 'e2', effectiveDate: '2016-06-01' },
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    field: 'memberId',
+  },
+  {
+    title: 'a transfer request with a wrong check character in the resident ID number',
+    path: '/transfers',
+    body: { transferId: 't1', personId: badCheck(residentId(1)), toEnterpriseId: 'e2', effectiveDate: '2016-06-01' },
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    field: 'personId',
+  },
+  {
+    title: 'a transfer request without a transferId',
+    path: '/transfers',
+    body: { memberId: 'm1', toEnterpriseId: 'e2', effectiveDate: '2016-06-01' },
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    field: 'transferId',
+  },
+  {
+    title: 'a rejection without a reason',
+    path: '/transfers/t1/reject',
+    body: {},
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    field: 'reason',
+  },
+  {
+    title: 'an acceptance of a request that does not exist',
+    path: '/transfers/nowhere/accept',
+    body: {},
+    status: 404,
+    code: 'NOT_FOUND',
+  },
+  {
+    title: 'an acceptance dated on a day that does not exist',
+    path: '/transfers/t1/accept',
+    body: { effectiveDate: '2016-02-30' },
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    field: 'effectiveDate',
   },
   ...(
     [
@@ -426,6 +490,7 @@ const BAD_PATH_IDS: Array<{ path: string; body: object; field: string }> = [
   { path: '/parks/_p1/union', body: { effectiveDate: '2015-06-01' }, field: 'parkId' },
   { path: `/enterprises/${'e'.repeat(65)}/headcount`, body: headcount, field: 'enterpriseId' },
   { path: '/enterprises/-e1/entries/00000000-0000-5000-8000-000000000000/void', body: { reason: 'x' }, field: 'enterpriseId' },
+  { path: '/transfers/t%20x/accept', body: {}, field: 'transferId' },
 ];
 
 describe('bad input over HTTP', () => {

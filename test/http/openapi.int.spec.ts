@@ -36,6 +36,11 @@ const CONTRACT_ROUTES = [
   'GET /figures/changes',
   'GET /statement',
   'GET /series',
+  'POST /transfers',
+  'POST /transfers/{transferId}/accept',
+  'POST /transfers/{transferId}/reject',
+  'POST /transfers/{transferId}/cancel',
+  'GET /transfers',
 ].sort();
 
 /** Contract section 7: the body fields each command requires (commandId is optional everywhere). */
@@ -54,6 +59,11 @@ const REQUIRED_BODY_FIELDS: Record<string, string[]> = {
   'POST /members/{memberId}/leave': ['reason', 'effectiveDate'],
   'POST /members/{memberId}/entries/{eventId}/void': ['reason'],
   'POST /members/{memberId}/erase': ['reason'],
+  // memberId or personId: one of the two, checked by the route (OpenAPI 3.0 cannot say "exactly one" on a plain schema).
+  'POST /transfers': ['transferId', 'toEnterpriseId', 'effectiveDate'],
+  'POST /transfers/{transferId}/accept': [],
+  'POST /transfers/{transferId}/reject': ['reason'],
+  'POST /transfers/{transferId}/cancel': ['reason'],
 };
 
 const operationsOf = (doc: OpenApiDocument) =>

@@ -32,7 +32,10 @@ export type Fact =
   | { type: 'MemberTransferred'; memberId: string; toEnterpriseId: string; effectiveDate: string }
   | { type: 'MemberCategoryChanged'; memberId: string; to: Category; effectiveDate: string }
   | { type: 'MemberLeft'; memberId: string; reason: LeaveReason; effectiveDate: string }
-  | { type: 'EntryVoided'; voidedEventId: string };
+  | { type: 'EntryVoided'; voidedEventId: string }
+  /** Contract section 8: a transfer request opened, and its end (rejected or cancelled) before acceptance. */
+  | { type: 'TransferRequested'; transferId: string; memberId: string; toEnterpriseId: string; effectiveDate: string }
+  | { type: 'TransferEnded'; transferId: string };
 
 export type Recorded = Fact & { readonly eventId: string; readonly recordedAt: string };
 
@@ -53,6 +56,8 @@ export interface Totals {
   unionEstablishmentRate: number | null;
   parks?: number;
   parksWithUnion?: number;
+  pendingTransfersIn?: number;
+  pendingTransfersOut?: number;
 }
 
 export type GroupBy = 'city' | 'park' | 'category';
@@ -161,6 +166,8 @@ interface Knowledge {
   readonly members: Map<string, Step[]>;
   /** Facts that could not stand where they fell on their timeline: the service should have refused them. */
   readonly anomalies: string[];
+  /** Transfer requests known: the parks at both ends (the member's park on the date, as known when requested), and whether still pending. */
+  readonly requests: Map<string, { fromParkId: string; toParkId: string; pending: boolean }>;
 }
 
 function fold(facts: readonly MemberFact[], anomalies: string[]): Step[] {
@@ -202,7 +209,19 @@ function know(log: readonly Recorded[], known: number): Knowledge {
   const enterprises: Knowledge['enterprises'] = new Map();
   const memberFacts = new Map<string, MemberFact[]>();
   const anomalies: string[] = [];
+  const requests: Knowledge['requests'] = new Map();
+  // A request's origin is fixed when it is recorded: the member's facts and voids known then.
+  const everyMemberFact = new Map<string, MemberFact[]>();
+  const voidedSoFar = new Set<string>();
   prefix.forEach((e, index) => {
+    if (e.type === 'EntryVoided') voidedSoFar.add(e.voidedEventId);
+    if (
+      e.type === 'MemberJoined' ||
+      e.type === 'MemberTransferred' ||
+      e.type === 'MemberCategoryChanged' ||
+      e.type === 'MemberLeft'
+    )
+      everyMemberFact.set(e.memberId, [...(everyMemberFact.get(e.memberId) ?? []), { ...e, index }]);
     if (voided.has(e.eventId)) return;
     switch (e.type) {
       case 'ParkRegistered':
@@ -236,10 +255,27 @@ function know(log: readonly Recorded[], known: number): Knowledge {
       }
       case 'EntryVoided':
         break;
+      case 'TransferRequested': {
+        const known = (everyMemberFact.get(e.memberId) ?? []).filter((f) => !voidedSoFar.has(f.eventId));
+        const at = standing(fold(known, []), e.effectiveDate);
+        const fromParkId = at.active ? enterprises.get(at.enterpriseId!)?.parkId : undefined;
+        const toParkId = enterprises.get(e.toEnterpriseId)?.parkId;
+        if (fromParkId === undefined || toParkId === undefined)
+          anomalies.push(
+            `request ${e.transferId} of ${e.memberId} on ${e.effectiveDate}: the member is not active or the target unknown`,
+          );
+        else requests.set(e.transferId, { fromParkId, toParkId, pending: true });
+        break;
+      }
+      case 'TransferEnded': {
+        const request = requests.get(e.transferId);
+        if (request) request.pending = false;
+        break;
+      }
     }
   });
   const members = new Map([...memberFacts].map(([id, facts]) => [id, fold(facts, anomalies)] as const));
-  return { parks, enterprises, members, anomalies };
+  return { parks, enterprises, members, anomalies, requests };
 }
 
 /** A member's standing at the end of `asOf`. */
@@ -336,6 +372,13 @@ export class Oracle {
       );
       totals.parks = parks.length;
       totals.parksWithUnion = parks.filter((p) => p.unions.some((d) => d <= asOf)).length;
+    }
+    if (scope.kind === 'park' || scope.kind === 'city') {
+      // Requests pending as known, crossing the scope's boundary (whatever asOf).
+      const inside = (parkId: string) => (scope.kind === 'park' ? parkId === scope.id : k.parks.get(parkId)?.cityId === scope.id);
+      const pending = [...k.requests.values()].filter((r) => r.pending && inside(r.fromParkId) !== inside(r.toParkId));
+      totals.pendingTransfersIn = pending.filter((r) => inside(r.toParkId)).length;
+      totals.pendingTransfersOut = pending.filter((r) => inside(r.fromParkId)).length;
     }
     return totals;
   }

@@ -47,6 +47,8 @@ describe('a park report, a late entry and the explained change', () => {
       enterprises: 2,
       enterprisesWithUnion: 1,
       unionEstablishmentRate: 0.5,
+      pendingTransfersIn: 0,
+      pendingTransfersOut: 0,
     });
     const reportDay = reported.body.knownAt;
 

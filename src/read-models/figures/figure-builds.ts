@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { FigureDelta, Measure } from '../../../projections/figures/figure-delta.js';
 
 /** The figures read model's code version: bump it when the deltas it derives change. */
-export const FIGURES_VERSION = 1;
+export const FIGURES_VERSION = 2;
 const PROJECTION = 'figures';
 
 export interface Build {

@@ -9,7 +9,7 @@ import type { EventStore, RecordedEvent } from '../../event-store/event-store.po
 import type { EventDeltas, ParkedEvent } from './figure-builds.js';
 
 /** The streams whose events move figures. */
-export const FIGURE_STREAMS = ['enterprise-', 'member-', 'park-'] as const;
+export const FIGURE_STREAMS = ['enterprise-', 'member-', 'park-', 'transfer-'] as const;
 
 export interface ProjectedPage {
   readonly events: EventDeltas[];

@@ -1,10 +1,9 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get, Query, Req } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import {
   ApiBadRequestResponse,
   ApiForbiddenResponse,
   ApiNotFoundResponse,
-  ApiOkResponse,
   ApiOperation,
   ApiProperty,
   ApiPropertyOptional,
@@ -12,11 +11,21 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
+import type { Request } from 'express';
 import type { GroupBy } from '../../../projections/figures/figures-index.js';
 import { Reads } from '../../auth/access.decorators.js';
 import { ErrorBodyDto } from '../../http/command-http.js';
 import { Meta, type RequestMeta } from '../../http/request-meta.js';
 import { IsLedgerDate } from '../../http/validators.js';
+import type { ExportFormat } from '../exports/report-export.js';
+import {
+  ApiExportable,
+  exportAnswer,
+  ExportFormatParam,
+  exportFormatOf,
+  ExportLangParam,
+} from '../exports/report-export.http.js';
+import { type ExportLang, figuresTable } from '../exports/report-table.js';
 import { SCOPE_EXAMPLE, SCOPE_PATTERN } from '../report-scope.js';
 import { GetFigures } from './get-figures.query.js';
 
@@ -44,6 +53,12 @@ export class FiguresParams extends ScopeParam {
   @IsOptional()
   @IsIn(['city', 'park', 'category'])
   groupBy?: GroupBy;
+
+  @ExportFormatParam()
+  format?: ExportFormat;
+
+  @ExportLangParam()
+  lang?: ExportLang;
 }
 
 /** Shared OpenAPI answers of the read routes. */
@@ -68,9 +83,11 @@ export class FiguresHttp {
   @Reads()
   @Get()
   @ApiOperation({ summary: 'Membership figures of a scope as of a date, as known at an instant (contract section 6)' })
-  @ApiOkResponse({ description: '{ scope, asOf, knownAt, position, totals, groups? }' })
+  @ApiExportable('{ scope, asOf, knownAt, position, totals, groups? }; as a table, one row per group and a total row')
   @ApiReport()
-  get(@Query() q: FiguresParams, @Meta() caller: RequestMeta) {
-    return this.queries.execute(new GetFigures(q.scope, q.asOf, q.knownAt, q.groupBy, caller));
+  async get(@Query() q: FiguresParams, @Meta() caller: RequestMeta, @Req() req: Request) {
+    const format = exportFormatOf(q.format, req);
+    const view = await this.queries.execute(new GetFigures(q.scope, q.asOf, q.knownAt, q.groupBy, caller));
+    return exportAnswer(format, view, () => figuresTable(view, q.groupBy, q.lang ?? 'en'));
   }
 }

@@ -6,7 +6,7 @@ import { FiguresReadModel } from '../../read-models/figures/figures-read-model.j
 import { CLOCK, type Clock } from '../../shared/clock.js';
 import { validationFailed } from '../../shared/domain-error.js';
 import { ReportScopes } from '../report-scope.js';
-import { knowledge, reportedKnownAt, positionAt, type Totals, totalsOf } from '../totals.js';
+import { knowledge, reportedKnownAt, positionAt, type Totals, totalsOf, withPending } from '../totals.js';
 
 export interface FiguresView {
   readonly scope: string;
@@ -55,12 +55,15 @@ export class GetFiguresHandler implements IQueryHandler<GetFigures> {
     // Grouped by city or park, the groups cover the whole scope: one pass gives both the groups and the totals.
     const grouped = groupBy === 'city' || groupBy === 'park' ? serving.index.stocks(s.ref, asOf, k.knownMs, groupBy) : undefined;
     const total = grouped ? sumOf(grouped.sums) : serving.index.stocks(s.ref, asOf, k.knownMs).sums[0];
+    // Pending transfer requests are an office's work list: park and city scopes, and their park or city groups.
+    const pendingOf = (groups?: 'city' | 'park') => serving.index.pendingTransfers(s.ref, k.knownMs, groups);
+    const totals = totalsOf(total, withParks);
     const view: FiguresView = {
       scope,
       asOf,
       knownAt: reportedKnownAt(serving, k, this.clock.now()),
       position: positionAt(serving, k),
-      totals: totalsOf(total, withParks),
+      totals: s.kind === 'park' || s.kind === 'city' ? withPending(totals, pendingOf()[0]) : totals,
     };
     if (groupBy === 'category')
       return {
@@ -68,11 +71,12 @@ export class GetFiguresHandler implements IQueryHandler<GetFigures> {
         groups: (['regular', 'migrant', 'dispatched'] as const).map((key, i) => ({ key, totals: { members: total[i] } })),
       };
     if (grouped) {
+      const pending = pendingOf(groupBy as 'city' | 'park');
       // A group is a city or park registered as of asOf (as known then).
       const groups = grouped.keys
-        .map((key, g) => ({ key, sums: grouped.sums[g] }))
+        .map((key, g) => ({ key, sums: grouped.sums[g], pending: pending[g] }))
         .filter((g) => g.sums[6] > 0)
-        .map((g) => ({ key: g.key, totals: totalsOf(g.sums, groupBy === 'city') }));
+        .map((g) => ({ key: g.key, totals: withPending(totalsOf(g.sums, groupBy === 'city'), g.pending) }));
       return { ...view, groups };
     }
     return view;

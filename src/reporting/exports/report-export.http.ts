@@ -1,0 +1,62 @@
+import { applyDecorators, Header, StreamableFile } from '@nestjs/common';
+import { ApiOkResponse, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional } from 'class-validator';
+import type { Request } from 'express';
+import { EXPORT_FORMATS, type ExportFormat, MEDIA_TYPES, renderExport } from './report-export.js';
+import { EXPORT_LANGS, type ReportTable } from './report-table.js';
+
+/** The `format` query parameter of a report route. */
+export const ExportFormatParam = () =>
+  applyDecorators(
+    ApiPropertyOptional({
+      enum: EXPORT_FORMATS,
+      default: 'json',
+      description: 'json (default), csv (RFC 4180, UTF-8 with a BOM) or xlsx; without it, `Accept: text/csv` also asks for CSV',
+    }),
+    IsOptional(),
+    IsIn(EXPORT_FORMATS),
+  );
+
+/** The `lang` query parameter: the language of CSV and sheet headers. */
+export const ExportLangParam = () =>
+  applyDecorators(
+    ApiPropertyOptional({ enum: EXPORT_LANGS, default: 'en', description: 'Header language of csv and xlsx answers' }),
+    IsOptional(),
+    IsIn(EXPORT_LANGS),
+  );
+
+/** The 200 answer of a report route in its three forms (errors stay JSON). */
+export const ApiExportable = (json: string) =>
+  applyDecorators(
+    Header('Vary', 'Accept'),
+    ApiOkResponse({
+      description: `${json}; as CSV or a workbook with \`format=csv|xlsx\` (or \`Accept\`), with Content-Disposition: attachment`,
+      content: {
+        [MEDIA_TYPES.json]: { schema: { type: 'object' } },
+        [MEDIA_TYPES.csv]: { schema: { type: 'string' } },
+        [MEDIA_TYPES.xlsx]: { schema: { type: 'string', format: 'binary' } },
+      },
+    }),
+  );
+
+/** `format` when asked; otherwise what `Accept` prefers among JSON, CSV and xlsx (JSON when it names none). */
+export function exportFormatOf(asked: ExportFormat | undefined, req: Request): ExportFormat {
+  if (asked) return asked;
+  const best = req.accepts(Object.values(MEDIA_TYPES));
+  return (EXPORT_FORMATS.find((f) => MEDIA_TYPES[f] === best) ?? 'json') as ExportFormat;
+}
+
+/** The query's answer as JSON, or rendered as a CSV or workbook attachment. */
+export async function exportAnswer<T extends { readonly knownAt: string }>(
+  format: ExportFormat,
+  view: T,
+  table: () => ReportTable,
+): Promise<T | StreamableFile> {
+  if (format === 'json') return view;
+  const file = await renderExport(table(), format, new Date(view.knownAt));
+  return new StreamableFile(file.body, {
+    type: file.contentType,
+    disposition: `attachment; filename="${file.fileName}"`,
+    length: file.body.length,
+  });
+}

@@ -1,0 +1,202 @@
+import type { GroupBy } from '../../../projections/figures/figures-index.js';
+import type { FiguresView } from '../get-figures/get-figures.query.js';
+import type { StatementView } from '../get-statement/get-statement.query.js';
+
+/** Header languages of an export. */
+export const EXPORT_LANGS = ['en', 'zh'] as const;
+export type ExportLang = (typeof EXPORT_LANGS)[number];
+
+/**
+ * `text` as it is; `count` an integer; `rate` a fraction (0.8536), shown as a percentage where the
+ * format can; `number` any other figure, shown as it is.
+ */
+export type CellKind = 'text' | 'count' | 'rate' | 'number';
+export type Cell = string | number | null;
+
+export interface Column {
+  /** Where the value comes from in the JSON answer (`byCategory.migrant`), for machines and tests. */
+  readonly key: string;
+  readonly label: string;
+  readonly kind: CellKind;
+}
+
+/**
+ * A report as one table: what it is about (`context`: scope, dates, knowledge instant, position)
+ * and its rows. CSV and the sheet repeat the context as leading columns on every row, so each row
+ * stands on its own; the text table prints it above the rows.
+ */
+export interface ReportTable {
+  /** A short title, also the sheet's name (at most 31 characters). */
+  readonly title: string;
+  /** A file name without extension, ASCII only (`figures_park-p1_2016-06-30`). */
+  readonly fileStem: string;
+  readonly context: ReadonlyArray<Column & { readonly value: string | null }>;
+  readonly columns: readonly Column[];
+  readonly rows: ReadonlyArray<readonly Cell[]>;
+}
+
+type Labels = Record<ExportLang, string>;
+
+const CONTEXT: Record<string, Labels> = {
+  scope: { en: 'Scope', zh: '范围' },
+  asOf: { en: 'As of', zh: '截至日期' },
+  from: { en: 'From', zh: '起始日期' },
+  to: { en: 'To', zh: '截止日期' },
+  knownAt: { en: 'Known at', zh: '记录截至时点' },
+  position: { en: 'Log position', zh: '日志位置' },
+  groupBy: { en: 'Grouped by', zh: '分组方式' },
+};
+
+const GROUP_BY: Record<GroupBy, Labels> = {
+  city: { en: 'city', zh: '设区市' },
+  park: { en: 'park', zh: '园区' },
+  category: { en: 'category', zh: '会员类别' },
+};
+
+/** The figures of a totals object, in the order columns appear; extra numeric fields follow, headed by their name. */
+const FIGURES: ReadonlyArray<{ readonly key: string; readonly kind: CellKind; readonly label: Labels }> = [
+  { key: 'members', kind: 'count', label: { en: 'Members', zh: '会员人数' } },
+  { key: 'byCategory.regular', kind: 'count', label: { en: 'Regular members', zh: '普通职工会员' } },
+  { key: 'byCategory.migrant', kind: 'count', label: { en: 'Migrant worker members', zh: '农民工会员' } },
+  { key: 'byCategory.dispatched', kind: 'count', label: { en: 'Dispatched worker members', zh: '劳务派遣工会员' } },
+  { key: 'employees', kind: 'count', label: { en: 'Employees', zh: '职工人数' } },
+  { key: 'membershipRate', kind: 'rate', label: { en: 'Membership rate', zh: '入会率' } },
+  { key: 'enterprises', kind: 'count', label: { en: 'Enterprises', zh: '企业数' } },
+  { key: 'enterprisesWithUnion', kind: 'count', label: { en: 'Enterprises with a union', zh: '已建工会企业数' } },
+  { key: 'unionEstablishmentRate', kind: 'rate', label: { en: 'Union establishment rate', zh: '企业建会率' } },
+  { key: 'parks', kind: 'count', label: { en: 'Parks', zh: '园区数' } },
+  { key: 'parksWithUnion', kind: 'count', label: { en: 'Parks with a union', zh: '已建工会园区数' } },
+  { key: 'pendingTransfersIn', kind: 'count', label: { en: 'Pending transfers in', zh: '待确认转入' } },
+  { key: 'pendingTransfersOut', kind: 'count', label: { en: 'Pending transfers out', zh: '待确认转出' } },
+];
+
+const GROUP: Labels = { en: 'Group', zh: '分组' };
+/** Not a valid id (ids have no parentheses or Chinese characters), so it cannot be mistaken for a group. */
+const TOTAL_ROW: Labels = { en: '(total)', zh: '合计' };
+
+const CATEGORY: Record<string, Labels> = {
+  regular: { en: 'regular workers', zh: '普通职工' },
+  migrant: { en: 'migrant workers', zh: '农民工' },
+  dispatched: { en: 'dispatched workers', zh: '劳务派遣工' },
+};
+
+const LEAVE_REASON: Record<string, Labels> = {
+  'left-employment': { en: 'left employment', zh: '离职' },
+  resigned: { en: 'resigned', zh: '退会' },
+  retired: { en: 'retired', zh: '退休' },
+  deceased: { en: 'deceased', zh: '去世' },
+  expelled: { en: 'expelled', zh: '开除会籍' },
+  'moved-out-of-province': { en: 'moved out of the province', zh: '迁出本省' },
+};
+
+const STATEMENT: Record<string, Labels> = {
+  opening: { en: 'Opening members', zh: '期初会员数' },
+  joined: { en: 'Joined', zh: '新入会' },
+  left: { en: 'Left', zh: '离会' },
+  transferredIn: { en: 'Transferred in', zh: '转入' },
+  transferredOut: { en: 'Transferred out', zh: '转出' },
+  internalTransfers: { en: 'Internal transfers', zh: '范围内转移' },
+  categoryChange: { en: 'Category change', zh: '类别变更' },
+  unionsEstablished: { en: 'Enterprise unions established', zh: '新建企业工会数' },
+  closing: { en: 'Closing members', zh: '期末会员数' },
+  item: { en: 'Item code', zh: '项目代码' },
+  line: { en: 'Line item', zh: '项目' },
+  count: { en: 'Count', zh: '数量' },
+  total: { en: 'total', zh: '合计' },
+};
+
+const label = (labels: Record<string, Labels>, key: string, lang: ExportLang) => labels[key]?.[lang] ?? key;
+const fileSafe = (scope: string) => scope.replace(':', '-');
+const byPath = (totals: object, key: string): unknown =>
+  key
+    .split('.')
+    .reduce<unknown>((o, k) => (o !== null && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), totals);
+
+/** Figures: one row per group (when grouped), then the scope's total row. */
+export function figuresTable(view: FiguresView, groupBy: GroupBy | undefined, lang: ExportLang): ReportTable {
+  const all: object[] = [view.totals, ...(view.groups ?? []).map((g) => g.totals)];
+  const known = new Set(FIGURES.map((f) => f.key.split('.')[0]));
+  // A figure the answer carries that this layout does not know yet still reaches the export.
+  const extra = [...new Set(all.flatMap((t) => Object.keys(t)))]
+    .filter((k) => !known.has(k) && all.some((t) => typeof (t as Record<string, unknown>)[k] === 'number'))
+    .map((key) => ({ key, kind: 'number' as const, label: { en: key, zh: key } }));
+  const figures = [...FIGURES, ...extra].filter((f) => all.some((t) => byPath(t, f.key) !== undefined));
+  const cells = (totals: object): Cell[] =>
+    figures.map((f) => {
+      const v = byPath(totals, f.key);
+      return typeof v === 'number' ? v : null;
+    });
+  return {
+    title: lang === 'zh' ? '会员统计' : 'Figures',
+    fileStem: `figures_${fileSafe(view.scope)}_${view.asOf}${groupBy ? `_by-${groupBy}` : ''}`,
+    context: [
+      { key: 'scope', label: CONTEXT.scope[lang], kind: 'text', value: view.scope },
+      { key: 'asOf', label: CONTEXT.asOf[lang], kind: 'text', value: view.asOf },
+      { key: 'knownAt', label: CONTEXT.knownAt[lang], kind: 'text', value: view.knownAt },
+      { key: 'position', label: CONTEXT.position[lang], kind: 'text', value: view.position },
+      ...(groupBy
+        ? [{ key: 'groupBy', label: CONTEXT.groupBy[lang], kind: 'text' as const, value: GROUP_BY[groupBy][lang] }]
+        : []),
+    ],
+    columns: [
+      { key: 'group', label: GROUP[lang], kind: 'text' },
+      ...figures.map((f) => ({ key: f.key, label: f.label[lang], kind: f.kind })),
+    ],
+    rows: [...(view.groups ?? []).map((g) => [g.key, ...cells(g.totals)]), [TOTAL_ROW[lang], ...cells(view.totals)]],
+  };
+}
+
+/** A statement: one row per line item, from the opening through every movement to the closing. */
+export function statementTable(view: StatementView, lang: ExportLang): ReportTable {
+  const s = (key: string) => STATEMENT[key][lang];
+  const sep = lang === 'zh' ? '：' : ': ';
+  const items: Array<[string, string, number]> = [
+    ['opening', s('opening'), view.opening],
+    ['joined.total', `${s('joined')}${sep}${s('total')}`, view.joined.total],
+    ...Object.entries(view.joined.byCategory).map(([c, n]): [string, string, number] => [
+      `joined.byCategory.${c}`,
+      `${s('joined')}${sep}${label(CATEGORY, c, lang)}`,
+      n,
+    ]),
+    ['left.total', `${s('left')}${sep}${s('total')}`, view.left.total],
+    ...Object.entries(view.left.byReason).map(([r, n]): [string, string, number] => [
+      `left.byReason.${r}`,
+      `${s('left')}${sep}${label(LEAVE_REASON, r, lang)}`,
+      n,
+    ]),
+    ['transferredIn', s('transferredIn'), view.transferredIn],
+    ['transferredOut', s('transferredOut'), view.transferredOut],
+    ['internalTransfers', s('internalTransfers'), view.internalTransfers],
+    ...view.categoryChanges.map((c): [string, string, number] => [
+      `categoryChanges.${c.from}->${c.to}`,
+      `${s('categoryChange')}${sep}${label(CATEGORY, c.from, lang)} → ${label(CATEGORY, c.to, lang)}`,
+      c.count,
+    ]),
+    ['unionsEstablished', s('unionsEstablished'), view.unionsEstablished],
+    ['closing', s('closing'), view.closing],
+  ];
+  return {
+    title: lang === 'zh' ? '会员变动' : 'Statement',
+    fileStem: `statement_${fileSafe(view.scope)}_${view.from}_${view.to}`,
+    context: [
+      { key: 'scope', label: CONTEXT.scope[lang], kind: 'text', value: view.scope },
+      { key: 'from', label: CONTEXT.from[lang], kind: 'text', value: view.from },
+      { key: 'to', label: CONTEXT.to[lang], kind: 'text', value: view.to },
+      { key: 'knownAt', label: CONTEXT.knownAt[lang], kind: 'text', value: view.knownAt },
+      { key: 'position', label: CONTEXT.position[lang], kind: 'text', value: view.position },
+    ],
+    columns: [
+      { key: 'item', label: s('item'), kind: 'text' },
+      { key: 'line', label: s('line'), kind: 'text' },
+      { key: 'count', label: s('count'), kind: 'count' },
+    ],
+    rows: items.map(([key, text, n]) => [key, text, n]),
+  };
+}
+
+/** The context as leading columns, then the table's own: what CSV and the sheet show. */
+export function flatten(table: ReportTable): { columns: Column[]; rows: Cell[][] } {
+  const context = table.context.map(({ key, label, kind }) => ({ key, label, kind }));
+  const values = table.context.map((c) => c.value);
+  return { columns: [...context, ...table.columns], rows: table.rows.map((r) => [...values, ...r]) };
+}
