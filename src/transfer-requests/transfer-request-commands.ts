@@ -1,21 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import type { Principal } from '../auth/principal.js';
 import { Scopes } from '../auth/scopes.js';
 import { type CommandAnswer, CommandExecutor, type CommandMeta, type Decision } from '../command-handling/command-executor.js';
 import type { RecordedEvent } from '../event-store/event-store.port.js';
 import type { DecisionContext, LedgerEvent } from '../shared/ledger-event.js';
 import { lockKeys, type LockKind } from '../shared/keyed-mutex.js';
-import type { OpenedBy } from './transfer-request.events.js';
 import { transferStream } from './transfer-request.events.js';
 import { asTransferRequest, assertSide, sidesOf } from './transfer-request.reader.js';
 import { existing, type OpenedRequest } from './transfer-request.rules.js';
-import type { TransferSides } from './transfer-sides.js';
-
-export interface SideRule {
-  readonly allows: (p: Principal, sides: TransferSides, openedBy: OpenedBy) => boolean;
-  /** Why a caller on the wrong side is refused. */
-  readonly why: (openedBy: OpenedBy) => string;
-}
+import type { SideRule } from './transfer-sides.js';
 
 /**
  * Runs a command on an existing request: lock it, read it, check the caller's side, decide.

@@ -35,3 +35,19 @@ export function mayDecide(p: Principal, sides: TransferSides, openedBy: OpenedBy
 
 /** Cancelling: the side that opened it (its clerk, or an officer over that side). */
 export const mayCancel = (p: Principal, sides: TransferSides, openedBy: OpenedBy): boolean => writesFor(p, sides)[openedBy];
+
+/** A side rule and why it refuses: accepting and rejecting are the deciding side's, cancelling the opener's. */
+export interface SideRule {
+  readonly allows: (p: Principal, sides: TransferSides, openedBy: OpenedBy) => boolean;
+  readonly why: (openedBy: OpenedBy) => string;
+}
+
+export const DECIDING_SIDE = (verb: 'accepts' | 'rejects'): SideRule => ({
+  allows: mayDecide,
+  why: (openedBy) => `opened by the ${openedBy} side; the other side (or a city or provincial officer) ${verb} it`,
+});
+
+export const OPENING_SIDE: SideRule = {
+  allows: mayCancel,
+  why: (openedBy) => `only the ${openedBy} side, which opened it, may cancel it`,
+};

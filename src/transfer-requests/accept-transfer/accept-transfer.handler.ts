@@ -9,7 +9,7 @@ import { TransferCompletion } from '../complete-transfer/transfer-completion.js'
 import { transferStream } from '../transfer-request.events.js';
 import { asTransferRequest, memberOfRequest } from '../transfer-request.reader.js';
 import { TransferRequestCommands } from '../transfer-request-commands.js';
-import { DECIDING_SIDE } from '../reject-transfer/reject-transfer.handler.js';
+import { DECIDING_SIDE } from '../transfer-sides.js';
 import { notPending } from '../transfer-request.rules.js';
 import { type AcceptTransferInput, decideAcceptTransfer } from './accept-transfer.decide.js';
 

@@ -1,7 +1,7 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { CommandAnswer, CommandMeta } from '../../command-handling/command-executor.js';
 import { eventsOnly, TransferRequestCommands } from '../transfer-request-commands.js';
-import { mayCancel } from '../transfer-sides.js';
+import { OPENING_SIDE } from '../transfer-sides.js';
 import { type CancelTransferInput, decideCancelTransfer } from './cancel-transfer.decide.js';
 
 export class CancelTransfer extends Command<CommandAnswer> {
@@ -12,11 +12,6 @@ export class CancelTransfer extends Command<CommandAnswer> {
     super();
   }
 }
-
-const OPENING_SIDE = {
-  allows: mayCancel,
-  why: (openedBy: string) => `only the ${openedBy} side, which opened it, may cancel it`,
-};
 
 @CommandHandler(CancelTransfer)
 export class CancelTransferHandler implements ICommandHandler<CancelTransfer> {
