@@ -332,7 +332,7 @@ export async function generateHistory({ members = 1_500_000, seed = 1, dataDir, 
     if (batch.length === 0) return;
     clockTimes = batchTimes;
     clockIndex = 0;
-    store.appendBatch(batch);
+    store.appendStampedBatch(batch);
     written += batch.length;
     batch = [];
     batchTimes = [];

@@ -3,6 +3,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { AuthModule } from './auth/auth.module.js';
 import { EnterprisesModule } from './enterprises/enterprises.module.js';
 import { HealthModule } from './health/health.module.js';
+import { ImportsModule } from './imports/imports.module.js';
 import { InfrastructureModule, type InfrastructureOptions } from './infrastructure.module.js';
 import { MembershipModule } from './membership/membership.module.js';
 import { ParksModule } from './parks/parks.module.js';
@@ -24,6 +25,7 @@ export class AppModule {
         MembershipModule,
         TransferRequestsModule,
         ReportingModule,
+        ImportsModule,
         HealthModule,
       ],
     };

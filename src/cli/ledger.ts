@@ -1,6 +1,7 @@
 import { TokenError } from '../auth/tokens.js';
 import { ConfigError } from '../config/ledger-config.js';
 import { GENERATE_USAGE, generateCommand } from './generate.command.js';
+import { IMPORT_USAGE, importCommand } from './import.command.js';
 import { REBUILD_USAGE, rebuildCommand } from './rebuild.command.js';
 import { FIGURES_USAGE, figuresCommand, STATEMENT_USAGE, statementCommand } from './report.command.js';
 import { TOKEN_USAGE, tokenCommand } from './token.command.js';
@@ -12,6 +13,7 @@ commands:
   ${REBUILD_USAGE.split('\n')[0]}
   ${FIGURES_USAGE.split('\n')[0]}
   ${STATEMENT_USAGE.split('\n')[0]}
+  ${IMPORT_USAGE.split('\n')[0]}
   ${GENERATE_USAGE.split('\n')[0]}
   help`;
 
@@ -28,6 +30,8 @@ async function main(argv: readonly string[]): Promise<number> {
         return await figuresCommand(args);
       case 'statement':
         return await statementCommand(args);
+      case 'import':
+        return await importCommand(args);
       case 'generate':
         return generateCommand(args);
       case undefined:

@@ -43,17 +43,19 @@ export function catchUpSubscription(
 export class AppendSignal {
   private waiters = new Set<() => void>();
 
-  next(): { promise: Promise<void>; cancel: () => void } {
+  /** Resolves on the next append, or after `timeoutMs` when given (appends the signal cannot see). */
+  next(timeoutMs?: number): { promise: Promise<void>; cancel: () => void } {
     let resolve!: () => void;
     const promise = new Promise<void>((r) => (resolve = r));
-    this.waiters.add(resolve);
-    return {
-      promise,
-      cancel: () => {
-        this.waiters.delete(resolve);
-        resolve();
-      },
+    const timer = timeoutMs === undefined ? undefined : setTimeout(() => cancel(), timeoutMs);
+    timer?.unref();
+    const cancel = () => {
+      if (timer !== undefined) clearTimeout(timer);
+      this.waiters.delete(resolve);
+      resolve();
     };
+    this.waiters.add(resolve);
+    return { promise, cancel };
   }
 
   notify(): void {

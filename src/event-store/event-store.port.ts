@@ -71,6 +71,20 @@ export interface SubscribeOptions {
   readonly onError?: (error: unknown) => void;
 }
 
+/** One stream's part of a batch append: the events and the revision the stream must be at. */
+export interface BatchAppend {
+  readonly stream: string;
+  readonly events: readonly NewEvent[];
+  readonly expectedRevision: ExpectedRevision;
+}
+
+/** A commandId bound in a batch append, together with the events of its command. */
+export interface CommandIdBinding {
+  readonly commandId: string;
+  readonly stream: string;
+  readonly fingerprint: string;
+}
+
 /** Result of claiming a commandId: either newly claimed, or claimed before with these values. */
 export type CommandClaim =
   { readonly status: 'claimed' } | { readonly status: 'existing'; readonly stream: string; readonly fingerprint: string };
@@ -110,7 +124,28 @@ export interface EventStore {
    */
   claimCommandId(commandId: string, stream: string, fingerprint: string): Promise<CommandClaim>;
 
+  /**
+   * Optional, for bulk import: the earlier claims of these commandIds (absent ones are left out).
+   */
+  findCommandClaims?(commandIds: readonly string[]): Promise<Map<string, { stream: string; fingerprint: string }>>;
+
+  /**
+   * Optional, for bulk import: several appends (each checked against its expected revision, in
+   * order, the same stream may come again) and commandId bindings in one transaction: all of them
+   * or none. A revision mismatch throws {@link WrongExpectedRevisionError}; a commandId already
+   * bound throws {@link CommandIdTakenError}. One `recordedAt` for the whole batch.
+   */
+  appendBatch?(appends: readonly BatchAppend[], bindings: readonly CommandIdBinding[]): Promise<AppendResult[]>;
+
   close(): Promise<void>;
+}
+
+/** A batch tried to bind a commandId that another command holds already. */
+export class CommandIdTakenError extends Error {
+  constructor(readonly commandId: string) {
+    super(`commandId ${commandId} is bound already`);
+    this.name = 'CommandIdTakenError';
+  }
 }
 
 /** The one conflict error of every adapter. */

@@ -8,6 +8,8 @@ import { errorBody } from './error-response.js';
 export function jsonBodies(limit: number) {
   const parse = express.json({ limit, strict: true, type: () => true });
   return (req: Request, res: Response, next: NextFunction) => {
+    // An import streams its body line by line (POST /imports reads it; nothing buffers it whole).
+    if (req.method === 'POST' && req.path === IMPORT_PATH) return next();
     const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
     if (!hasBody) {
       req.body = {};
@@ -32,6 +34,8 @@ export function jsonBodies(limit: number) {
     });
   };
 }
+
+const IMPORT_PATH = '/imports';
 
 export const MAX_JSON_DEPTH = 16;
 const INHERITED = new Set(Object.getOwnPropertyNames(Object.prototype));

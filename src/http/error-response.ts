@@ -14,6 +14,8 @@ export interface ErrorBody {
 
 const STATUS_BY_CODE: Record<string, number> = {
   VALIDATION_FAILED: 400,
+  EMPTY_IMPORT: 400,
+  IMPORT_HEADER_INVALID: 400,
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,
   TOO_MANY_REQUESTS: 429,

@@ -1,7 +1,8 @@
-import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac } from 'node:crypto';
 import { DomainError } from '../shared/domain-error.js';
 import { MemberKeyErasedError, type MemberKeys } from './member-keys.port.js';
 import { type MemberNames } from './member-names.js';
+import { randomBytesPooled } from './random-pool.js';
 
 /** What a name reads as once the member's key was destroyed. */
 export const ERASED_NAME = '[erased]';
@@ -13,6 +14,20 @@ const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const B64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
+/** Seals a name under the member's key (what `seal` does once it has the key; bulk import calls it directly). */
+export function sealName(key: Buffer, memberId: string, name: string): string {
+  const iv = randomBytesPooled(IV_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  cipher.setAAD(Buffer.from(memberId, 'utf8'));
+  const ciphertext = Buffer.concat([cipher.update(name, 'utf8'), cipher.final()]);
+  return `${PREFIX}${iv.toString('base64')}:${ciphertext.toString('base64')}:${cipher.getAuthTag().toString('base64')}`;
+}
+
+/** HMAC under the member's key: without the key (after erasure) a guessed name cannot be tested. */
+export function nameDigest(key: Buffer, name: string): string {
+  return createHmac('sha256', key).update(name, 'utf8').digest('hex');
+}
+
 /**
  * Names sealed with AES-256-GCM under the member's own data key:
  * `enc:v1:<iv>:<ciphertext>:<tag>` (base64, a fresh 12-byte IV each time). The memberId is the
@@ -23,19 +38,11 @@ export class EncryptedMemberNames implements MemberNames {
   constructor(private readonly keys: MemberKeys) {}
 
   async seal(memberId: string, name: string): Promise<string> {
-    const key = await this.keyFor(memberId);
-    const iv = randomBytes(IV_BYTES);
-    const cipher = createCipheriv('aes-256-gcm', key, iv);
-    cipher.setAAD(Buffer.from(memberId, 'utf8'));
-    const ciphertext = Buffer.concat([cipher.update(name, 'utf8'), cipher.final()]);
-    return `${PREFIX}${iv.toString('base64')}:${ciphertext.toString('base64')}:${cipher.getAuthTag().toString('base64')}`;
+    return sealName(await this.keyFor(memberId), memberId, name);
   }
 
-  /** HMAC under the member's key: without the key (after erasure) a guessed name cannot be tested. */
   async digest(memberId: string, name: string): Promise<string> {
-    return createHmac('sha256', await this.keyFor(memberId))
-      .update(name, 'utf8')
-      .digest('hex');
+    return nameDigest(await this.keyFor(memberId), name);
   }
 
   private async keyFor(memberId: string): Promise<Buffer> {

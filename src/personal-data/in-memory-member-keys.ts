@@ -14,6 +14,12 @@ export class InMemoryMemberKeys implements MemberKeys {
     return Buffer.from(created);
   }
 
+  async createMany(keys: ReadonlyMap<string, Buffer>): Promise<string[]> {
+    const existing = [...keys.keys()].filter((id) => this.keys.has(id));
+    for (const [id, key] of keys) if (!this.keys.has(id)) this.keys.set(id, Buffer.from(key));
+    return existing;
+  }
+
   async get(memberId: string): Promise<Buffer | 'erased' | undefined> {
     const key = this.keys.get(memberId);
     return key === undefined || key === 'erased' ? key : Buffer.from(key);

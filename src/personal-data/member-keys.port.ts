@@ -12,6 +12,11 @@ export interface MemberKeys {
   get(memberId: string): Promise<Buffer | 'erased' | undefined>;
   /** Destroys the key for good (idempotent; also marks a member that never had a key). */
   erase(memberId: string): Promise<void>;
+  /**
+   * Optional, for bulk import: stores these new keys in one durable write. Answers the members
+   * that had a key (or an erasure) already; nothing is written for them.
+   */
+  createMany?(keys: ReadonlyMap<string, Buffer>): Promise<string[]>;
   /** Releases the store (called once, on shutdown). */
   close(): Promise<void>;
 }

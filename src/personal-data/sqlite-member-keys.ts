@@ -21,6 +21,7 @@ export class SqliteMemberKeys implements MemberKeys {
   private readonly selectKey: Database.Statement<[string], KeyRow>;
   private readonly insertKey: Database.Statement<[string, Buffer]>;
   private readonly eraseKey: Database.Statement<[string, string]>;
+  private readonly createManyTx: (keys: ReadonlyMap<string, Buffer>) => string[];
 
   constructor(
     file: string,
@@ -41,6 +42,11 @@ export class SqliteMemberKeys implements MemberKeys {
       `INSERT INTO member_keys (member_id, data_key, erased_at) VALUES (?, NULL, ?)
        ON CONFLICT (member_id) DO UPDATE SET data_key = NULL, erased_at = COALESCE(member_keys.erased_at, excluded.erased_at)`,
     );
+    this.createManyTx = this.db.transaction((keys: ReadonlyMap<string, Buffer>) => {
+      const existing: string[] = [];
+      for (const [memberId, key] of keys) if (this.insertKey.run(memberId, key).changes === 0) existing.push(memberId);
+      return existing;
+    }).immediate as typeof this.createManyTx;
   }
 
   async getOrCreate(memberId: string): Promise<Buffer> {
@@ -52,6 +58,10 @@ export class SqliteMemberKeys implements MemberKeys {
     }
     if (row.erased_at !== null || row.data_key === null) throw new MemberKeyErasedError(memberId);
     return row.data_key;
+  }
+
+  async createMany(keys: ReadonlyMap<string, Buffer>): Promise<string[]> {
+    return this.createManyTx(keys);
   }
 
   async get(memberId: string): Promise<Buffer | 'erased' | undefined> {

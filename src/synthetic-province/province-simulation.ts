@@ -1,6 +1,6 @@
 import { CATEGORIES, type Category, LEAVE_REASONS } from '../membership/member.events.js';
 import { DayNames, dayOf, isoOf } from './calendar.js';
-import { type ImportCommand, IMPORT_COMMANDS, type ImportCommandName } from './import-commands.js';
+import { type ImportCommand, IMPORT_COMMANDS, type ImportCommandName } from '../imports/import-commands.js';
 import { IndexSet } from './index-set.js';
 import {
   CITIES,

@@ -3,7 +3,7 @@ import { dayOf, isoOf, yearsBefore } from './calendar.js';
 import { PARK_HISTORY_YEARS } from './organisation-plan.js';
 import { type ProvinceOptions, ProvinceSimulation } from './province-simulation.js';
 
-export { type ImportCommand, type ImportCommandName, IMPORT_COMMANDS, restRequestOf } from './import-commands.js';
+export { type ImportCommand, type ImportCommandName, IMPORT_COMMANDS, restRequestOf } from '../imports/import-commands.js';
 export { type ExpectedFigures, type ProvinceOptions, ProvinceSimulation, type ProvinceSummary } from './province-simulation.js';
 
 export const PROVINCE_DEFAULTS = { seed: 42, years: 10, endDate: '2026-06-30' } as const;

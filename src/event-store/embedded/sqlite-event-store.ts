@@ -5,6 +5,9 @@ import { checkAppend } from '../append-rules.js';
 import { AppendSignal, catchUpSubscription } from '../catch-up-subscription.js';
 import {
   type AppendOptions,
+  type BatchAppend,
+  type CommandIdBinding,
+  CommandIdTakenError,
   type AppendResult,
   type CommandClaim,
   type EventHandler,
@@ -16,12 +19,6 @@ import {
   type SubscribeOptions,
   type Subscription,
 } from '../event-store.port.js';
-
-export interface BatchAppend {
-  readonly stream: string;
-  readonly events: readonly NewEvent[];
-  readonly expectedRevision: ExpectedRevision;
-}
 
 interface EventRow {
   position: number;
@@ -55,6 +52,8 @@ CREATE TABLE IF NOT EXISTS command_ids (
 ) WITHOUT ROWID;
 `;
 
+const EXTERNAL_APPEND_POLL_MS = 1000;
+
 /** The first string after every string that starts with `prefix`. */
 const prefixEnd = (prefix: string) => prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
 
@@ -79,7 +78,9 @@ export class SqliteEventStore implements EventStore {
   private readonly db: Database.Database;
   private readonly signal = new AppendSignal();
   private readonly appendTx: (stream: string, events: readonly NewEvent[], expected: ExpectedRevision) => AppendResult;
-  private readonly batchTx: (appends: readonly BatchAppend[]) => AppendResult[];
+  private readonly batchTx: (appends: readonly BatchAppend[], bindings: readonly CommandIdBinding[]) => AppendResult[];
+  private readonly stampedBatchTx: (appends: readonly BatchAppend[]) => AppendResult[];
+  private readonly findClaimsTx: (commandIds: readonly string[]) => Map<string, { stream: string; fingerprint: string }>;
   private readonly stmts;
 
   constructor(
@@ -87,6 +88,9 @@ export class SqliteEventStore implements EventStore {
     private readonly clock: Clock = systemClock,
   ) {
     this.db = openSqliteFile(file, 'FULL');
+    // The indexes on event ids, streams and commandIds take keys in random order: with SQLite's
+    // default 2 MiB page cache every insert of a large log misses; LEDGER_SQLITE_CACHE_MIB sizes it.
+    this.db.pragma(`cache_size = -${Number(process.env.LEDGER_SQLITE_CACHE_MIB ?? 128) * 1024}`);
     this.db.exec(SCHEMA);
     this.stmts = {
       revision: this.db.prepare<[string], { revision: number }>('SELECT revision FROM streams WHERE stream = ?'),
@@ -107,24 +111,62 @@ export class SqliteEventStore implements EventStore {
         'SELECT stream, fingerprint FROM command_ids WHERE command_id = ?',
       ),
     };
-    this.appendTx = this.db.transaction((stream, events, expected) => this.appendInTransaction(stream, events, expected))
-      .immediate as typeof this.appendTx;
-    this.batchTx = this.db.transaction((appends: readonly BatchAppend[]) =>
-      appends.map((a) => this.appendInTransaction(a.stream, a.events, a.expectedRevision)),
-    ).immediate as typeof this.batchTx;
+    this.appendTx = this.db.transaction((stream, events, expected) =>
+      this.appendInTransaction(stream, events, expected, this.nextRecordedAt()),
+    ).immediate as typeof this.appendTx;
+    this.batchTx = this.db.transaction((appends: readonly BatchAppend[], bindings: readonly CommandIdBinding[]) => {
+      for (const b of bindings)
+        if (this.stmts.claim.run(b.commandId, b.stream, b.fingerprint).changes !== 1) throw new CommandIdTakenError(b.commandId);
+      const recordedAt = this.nextRecordedAt();
+      return appends.map((a) => this.appendInTransaction(a.stream, a.events, a.expectedRevision, recordedAt));
+    }).immediate as typeof this.batchTx;
+    // One read transaction for many look-ups: one snapshot, one lock, instead of one each.
+    this.findClaimsTx = this.db.transaction((commandIds: readonly string[]) => {
+      const found = new Map<string, { stream: string; fingerprint: string }>();
+      for (const id of commandIds) {
+        const claim = this.stmts.readClaim.get(id);
+        if (claim) found.set(id, { stream: claim.stream, fingerprint: claim.fingerprint });
+      }
+      return found;
+    }) as typeof this.findClaimsTx;
+    this.stampedBatchTx = this.db.transaction((appends: readonly BatchAppend[]) =>
+      appends.map((a) => this.appendInTransaction(a.stream, a.events, a.expectedRevision, this.nextRecordedAt())),
+    ).immediate as typeof this.stampedBatchTx;
   }
 
   /**
-   * Several appends in one transaction (one fsync): all of them or none. Not part of the port
-   * yet; bulk loaders (benchmark fixtures) use it.
+   * Several appends in one transaction, each stamped by the clock in turn: for fixtures that
+   * replay a history with its own recording instants (the benchmark's synthetic history).
    */
-  appendBatch(appends: readonly BatchAppend[]): AppendResult[] {
-    const results = this.batchTx(appends);
+  appendStampedBatch(appends: readonly BatchAppend[]): AppendResult[] {
+    const results = this.stampedBatchTx(appends);
     this.signal.notify();
     return results;
   }
 
-  private appendInTransaction(stream: string, events: readonly NewEvent[], expected: ExpectedRevision): AppendResult {
+  /** Several appends and commandId bindings in one transaction (one fsync): all of them or none. */
+  async appendBatch(appends: readonly BatchAppend[], bindings: readonly CommandIdBinding[] = []): Promise<AppendResult[]> {
+    const results = this.batchTx(appends, bindings);
+    this.signal.notify();
+    return results;
+  }
+
+  async findCommandClaims(commandIds: readonly string[]): Promise<Map<string, { stream: string; fingerprint: string }>> {
+    return this.findClaimsTx(commandIds);
+  }
+
+  /** The clock's now, made later than the newest recordedAt in the log. */
+  private nextRecordedAt(): string {
+    const previous = this.stmts.lastRecordedAt.get();
+    return monotonicIso(this.clock.now(), previous ? JSON.parse(previous.metadata).recordedAt : undefined);
+  }
+
+  private appendInTransaction(
+    stream: string,
+    events: readonly NewEvent[],
+    expected: ExpectedRevision,
+    recordedAt: string,
+  ): AppendResult {
     const current = this.stmts.revision.get(stream)?.revision;
     const check = checkAppend(stream, current ?? 'no_stream', expected, events, (from, count) =>
       this.stmts.readRange.all(stream, from, count).map(toRecorded),
@@ -133,8 +175,6 @@ export class SqliteEventStore implements EventStore {
     const last = events.length - 1 + check.nextRevision;
     if (current === undefined) this.stmts.insertStream.run(stream, last);
     else if (this.stmts.bumpStream.run(last, stream, current).changes !== 1) throw new Error('revision guard failed');
-    const previous = this.stmts.lastRecordedAt.get();
-    const recordedAt = monotonicIso(this.clock.now(), previous ? JSON.parse(previous.metadata).recordedAt : undefined);
     let position = 0;
     events.forEach((e, i) => {
       const info = this.stmts.insertEvent.run(
@@ -200,7 +240,8 @@ export class SqliteEventStore implements EventStore {
   subscribeToAll(handler: EventHandler, options?: SubscribeOptions): Subscription {
     return catchUpSubscription(
       (after, maxCount) => this.readAll({ after, maxCount }),
-      () => this.signal.next(),
+      // Another process (`ledger import`) may append to the same file: look again every second.
+      () => this.signal.next(EXTERNAL_APPEND_POLL_MS),
       handler,
       options,
     );

@@ -4,6 +4,11 @@ import { AppendSignal, catchUpSubscription } from '../catch-up-subscription.js';
 import {
   type AppendOptions,
   type AppendResult,
+  type BatchAppend,
+  type CommandIdBinding,
+  CommandIdTakenError,
+  type ExpectedRevision,
+  WrongExpectedRevisionError,
   type CommandClaim,
   type EventHandler,
   type EventStore,
@@ -25,13 +30,44 @@ export class InMemoryEventStore implements EventStore {
   constructor(private readonly clock: Clock = systemClock) {}
 
   async appendToStream(stream: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
+    return this.append(stream, events, options.expectedRevision, this.nextRecordedAt());
+  }
+
+  async appendBatch(appends: readonly BatchAppend[], bindings: readonly CommandIdBinding[]): Promise<AppendResult[]> {
+    // Checked in full before anything is applied: all or nothing, as in one transaction.
+    const revisions = new Map<string, ExpectedRevision>();
+    for (const a of appends) {
+      const current = revisions.get(a.stream) ?? revisionOf(this.streams.get(a.stream) ?? []);
+      if (current !== a.expectedRevision) throw new WrongExpectedRevisionError(a.stream, a.expectedRevision, current);
+      revisions.set(a.stream, (a.expectedRevision === 'no_stream' ? -1 : a.expectedRevision) + a.events.length);
+    }
+    const taken = bindings.find((b) => this.claims.has(b.commandId));
+    if (taken) throw new CommandIdTakenError(taken.commandId);
+    for (const b of bindings) this.claims.set(b.commandId, { stream: b.stream, fingerprint: b.fingerprint });
+    const recordedAt = this.nextRecordedAt();
+    return appends.map((a) => this.append(a.stream, a.events, a.expectedRevision, recordedAt));
+  }
+
+  async findCommandClaims(commandIds: readonly string[]): Promise<Map<string, { stream: string; fingerprint: string }>> {
+    const found = new Map<string, { stream: string; fingerprint: string }>();
+    for (const id of commandIds) {
+      const claim = this.claims.get(id);
+      if (claim) found.set(id, { ...claim });
+    }
+    return found;
+  }
+
+  private nextRecordedAt(): string {
+    return monotonicIso(this.clock.now(), this.log.at(-1)?.metadata.recordedAt);
+  }
+
+  private append(stream: string, events: readonly NewEvent[], expected: ExpectedRevision, recordedAt: string): AppendResult {
     if (events.length === 0) throw new Error('nothing to append');
     const existing = this.streams.get(stream) ?? [];
-    const check = checkAppend(stream, revisionOf(existing), options.expectedRevision, events, (from, count) =>
+    const check = checkAppend(stream, revisionOf(existing), expected, events, (from, count) =>
       existing.slice(from, from + count),
     );
     if (check.kind === 'retry') return check.result;
-    const recordedAt = monotonicIso(this.clock.now(), this.log.at(-1)?.metadata.recordedAt);
     const appended = events.map((e, i): RecordedEvent => ({
       id: e.id,
       type: e.type,

@@ -1,0 +1,226 @@
+import { type EnterpriseEvent, enterpriseStream } from '../enterprises/enterprise.events.js';
+import {
+  type EnterpriseState,
+  evolveEnterprise,
+  foldEnterprise,
+  initialEnterpriseState,
+} from '../enterprises/enterprise.state.js';
+import { type EventStore, type ExpectedRevision, type RecordedEvent, revisionOf } from '../event-store/event-store.port.js';
+import { type MemberEvent, memberStream } from '../membership/member.events.js';
+import { type OtherMembership } from '../membership/member.rules.js';
+import {
+  emptyHistory,
+  evolveHistory,
+  foldHistory,
+  type MemberHistory,
+  replay,
+  timelineOf,
+} from '../membership/member.timeline.js';
+import { type PersonClaims, type PersonMembershipClaimed, personStream } from '../membership/person-claims.js';
+import { type ParkEvent, parkStream } from '../parks/park.events.js';
+import { evolvePark, foldPark, initialParkState, type ParkState } from '../parks/park.state.js';
+import { type Stored } from '../shared/ledger-event.js';
+
+/** A stream's folded state and the revision it was folded at. */
+export interface Versioned<S> {
+  readonly state: S;
+  readonly revision: ExpectedRevision;
+}
+
+/** The member ids a person ever held, from their claims stream. */
+export interface PersonEntry {
+  readonly memberIds: readonly string[];
+  readonly revision: ExpectedRevision;
+}
+
+const nextRevision = (revision: ExpectedRevision, count: number): number => (revision === 'no_stream' ? -1 : revision) + count;
+
+/**
+ * What an import decides against, kept in memory for the length of one import: parks,
+ * enterprises, member histories and person claims, each read from the store the first time a
+ * line needs it and then kept up to date by the import's own events. While the store held
+ * nothing when the import began, nothing needs reading: a record not in memory does not exist.
+ * Member histories are kept without names (no decision reads them).
+ */
+export class ImportLedgerState {
+  private readonly parks = new Map<string, Versioned<ParkState>>();
+  private readonly enterprises = new Map<string, Versioned<EnterpriseState>>();
+  private readonly members = new Map<string, MemberHistory>();
+  private readonly persons = new Map<string, PersonEntry>();
+  /** Members this import placed at each enterprise (a closure checks them). */
+  private readonly placed = new Map<string, string[]>();
+  /** Members the store placed at each enterprise before the import, read on the first closure. */
+  private storePlaced?: Map<string, Set<string>>;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly claims: PersonClaims,
+    /** Whether the store was empty when the import began (positions up to `startHead` otherwise). */
+    private fresh: boolean,
+    private readonly startHead: string | undefined,
+  ) {}
+
+  /** Forgets everything: after a conflict with another writer, every record is read again. */
+  reset(): void {
+    this.parks.clear();
+    this.enterprises.clear();
+    this.members.clear();
+    this.persons.clear();
+    this.placed.clear();
+    this.storePlaced = undefined;
+    this.fresh = false;
+  }
+
+  /** Whether a record missing from memory may still exist in the store. */
+  get mayBeStored(): boolean {
+    return !this.fresh;
+  }
+
+  async park(parkId: string): Promise<Versioned<ParkState>> {
+    let park = this.parks.get(parkId);
+    if (!park) {
+      const events = this.fresh ? [] : await this.store.readStream(parkStream(parkId));
+      park = { state: foldPark(events as Array<Stored<ParkEvent>>), revision: revisionOf(events) };
+      this.parks.set(parkId, park);
+    }
+    return park;
+  }
+
+  async enterprise(enterpriseId: string): Promise<Versioned<EnterpriseState>> {
+    let enterprise = this.enterprises.get(enterpriseId);
+    if (!enterprise) {
+      const events = this.fresh ? [] : await this.store.readStream(enterpriseStream(enterpriseId));
+      enterprise = { state: foldEnterprise(events as Array<Stored<EnterpriseEvent>>), revision: revisionOf(events) };
+      this.enterprises.set(enterpriseId, enterprise);
+    }
+    return enterprise;
+  }
+
+  async enterprisesById(ids: Iterable<string>): Promise<Map<string, EnterpriseState>> {
+    const found = new Map<string, EnterpriseState>();
+    for (const id of ids) if (!found.has(id)) found.set(id, (await this.enterprise(id)).state);
+    return found;
+  }
+
+  async member(memberId: string): Promise<MemberHistory> {
+    let history = this.members.get(memberId);
+    if (!history) {
+      history = this.fresh
+        ? emptyHistory(memberId)
+        : foldHistory(memberId, (await this.store.readStream(memberStream(memberId))) as Array<Stored<MemberEvent>>);
+      this.members.set(memberId, history);
+    }
+    return history;
+  }
+
+  async person(personHash: string): Promise<PersonEntry> {
+    let person = this.persons.get(personHash);
+    if (!person) {
+      if (this.fresh) person = { memberIds: [], revision: 'no_stream' };
+      else {
+        // The claims' own reader first: it finishes a claim a crashed command left half-done.
+        await this.claims.load(personHash, '');
+        const claims = (await this.store.readStream(personStream(personHash))) as Array<Stored<PersonMembershipClaimed>>;
+        person = { memberIds: [...new Set(claims.map((c) => c.data.memberId))], revision: revisionOf(claims) };
+      }
+      this.persons.set(personHash, person);
+    }
+    return person;
+  }
+
+  /** The person's memberships under other member ids, as each one's own timeline has them. */
+  async otherMemberships(personHash: string, memberId: string): Promise<OtherMembership[]> {
+    const others: OtherMembership[] = [];
+    for (const id of (await this.person(personHash)).memberIds) {
+      if (id === memberId) continue;
+      const history = await this.member(id);
+      const ofPerson = history.facts.some((f) => f.type === 'MemberJoined' && f.data.person.hash === personHash);
+      const result = replay(timelineOf(history));
+      if (ofPerson && !('failure' in result)) others.push({ memberId: id, periods: result.periods, stays: result.stays });
+    }
+    return others;
+  }
+
+  /** Every member ever placed at the enterprise: by this import, and by the store before it. */
+  async membersEverAt(enterpriseId: string): Promise<string[]> {
+    const ids = new Set(this.placed.get(enterpriseId) ?? []);
+    if (this.startHead !== undefined) {
+      this.storePlaced ??= await this.scanPlacements();
+      for (const id of this.storePlaced.get(enterpriseId) ?? []) ids.add(id);
+    }
+    return [...ids];
+  }
+
+  private async scanPlacements(): Promise<Map<string, Set<string>>> {
+    const placed = new Map<string, Set<string>>();
+    const add = (enterpriseId: string, memberId: string) => {
+      let set = placed.get(enterpriseId);
+      if (!set) placed.set(enterpriseId, (set = new Set()));
+      set.add(memberId);
+    };
+    const end = Number(this.startHead);
+    let after: string | undefined;
+    for (;;) {
+      const page = await this.store.readAll({ after, maxCount: 5000 });
+      for (const e of page) {
+        if (Number(e.position) > end) return placed;
+        if (e.type === 'MemberJoined')
+          add((e.data as { enterpriseId: string }).enterpriseId, (e.data as { memberId: string }).memberId);
+        if (e.type === 'MemberTransferred')
+          add((e.data as { to: { enterpriseId: string } }).to.enterpriseId, (e.data as { memberId: string }).memberId);
+      }
+      if (page.length === 0) return placed;
+      after = page[page.length - 1].position;
+    }
+  }
+
+  /** The import's own events, as they are decided (before they are written). */
+  recordPark(parkId: string, events: readonly RecordedEvent[]): void {
+    const park = this.parks.get(parkId)!;
+    this.parks.set(parkId, {
+      state: (events as Array<Stored<ParkEvent>>).reduce(evolvePark, park.state ?? initialParkState),
+      revision: nextRevision(park.revision, events.length),
+    });
+  }
+
+  recordEnterprise(enterpriseId: string, events: readonly RecordedEvent[]): void {
+    const enterprise = this.enterprises.get(enterpriseId)!;
+    this.enterprises.set(enterpriseId, {
+      state: (events as Array<Stored<EnterpriseEvent>>).reduce(evolveEnterprise, enterprise.state ?? initialEnterpriseState),
+      revision: nextRevision(enterprise.revision, events.length),
+    });
+  }
+
+  recordMember(memberId: string, events: readonly RecordedEvent[]): void {
+    let history = this.members.get(memberId)!;
+    for (const event of events as Array<Stored<MemberEvent>>) {
+      history = evolveHistory(history, withoutName(event));
+      const to =
+        event.type === 'MemberJoined'
+          ? event.data.enterpriseId
+          : event.type === 'MemberTransferred'
+            ? event.data.to.enterpriseId
+            : undefined;
+      if (to !== undefined) {
+        const list = this.placed.get(to);
+        if (list) list.push(memberId);
+        else this.placed.set(to, [memberId]);
+      }
+    }
+    this.members.set(memberId, history);
+  }
+
+  recordPersonClaim(personHash: string, memberId: string): void {
+    const person = this.persons.get(personHash)!;
+    this.persons.set(personHash, {
+      memberIds: person.memberIds.includes(memberId) ? person.memberIds : [...person.memberIds, memberId],
+      revision: nextRevision(person.revision, 1),
+    });
+  }
+}
+
+/** A join kept in memory without its sealed name: decisions never read it, and it is the bulk of the bytes. */
+function withoutName(event: Stored<MemberEvent>): Stored<MemberEvent> {
+  if (event.type !== 'MemberJoined') return event;
+  return { ...event, data: { ...event.data, name: '' } };
+}

@@ -1,0 +1,201 @@
+import { bodyShapeProblem } from '../http/body-parsing.js';
+import { DomainError } from '../shared/domain-error.js';
+import { MAX_LINE_BYTES, type RawLine } from './import-lines.js';
+
+/** One command of an import file as plain fields (the REST body plus `command`), or why the line is unreadable. */
+export type ImportRecord =
+  { readonly line: number; readonly fields: Record<string, unknown> } | { readonly line: number; readonly error: LineProblem };
+
+export interface LineProblem {
+  readonly code: string;
+  readonly message: string;
+}
+
+export type ImportFormat = 'ndjson' | 'csv';
+
+/** The whole import is refused before anything is recorded (wrong header, empty file). */
+export class ImportRefused extends DomainError {}
+
+const tooLong = (bytes: number): LineProblem => ({
+  code: 'LINE_TOO_LONG',
+  message: `the line is ${bytes.toLocaleString('en')} bytes; a line may hold at most ${MAX_LINE_BYTES.toLocaleString('en')}`,
+});
+
+/** NDJSON: one JSON object a line; blank lines are skipped. */
+export async function* ndjsonRecords(lines: AsyncIterable<RawLine>): AsyncGenerator<ImportRecord> {
+  for await (const raw of lines) {
+    if ('tooLong' in raw) {
+      yield { line: raw.line, error: tooLong(raw.bytes) };
+      continue;
+    }
+    if (raw.text.trim() === '') continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(raw.text);
+    } catch (error) {
+      yield {
+        line: raw.line,
+        error: { code: 'INVALID_JSON', message: `the line is not valid JSON: ${(error as Error).message}` },
+      };
+      continue;
+    }
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      yield { line: raw.line, error: { code: 'INVALID_JSON', message: 'the line must be one JSON object' } };
+      continue;
+    }
+    const shape = bodyShapeProblem(value);
+    if (shape) {
+      yield { line: raw.line, error: { code: 'VALIDATION_FAILED', message: `${shape.field}: ${shape.messages.join('; ')}` } };
+      continue;
+    }
+    yield { line: raw.line, fields: value as Record<string, unknown> };
+  }
+}
+
+/**
+ * Column headers a CSV may use: the contract's field names, or the Chinese headers clerks'
+ * spreadsheets carry (both `名称` and `姓名` are the `name` column: a park, enterprise or person).
+ */
+export const CSV_HEADERS: Readonly<Record<string, string>> = {
+  操作: 'command',
+  命令编号: 'commandId',
+  园区编号: 'parkId',
+  名称: 'name',
+  姓名: 'name',
+  设区市编号: 'cityId',
+  园区级别: 'level',
+  企业编号: 'enterpriseId',
+  企业性质: 'ownership',
+  职工人数: 'employees',
+  会员编号: 'memberId',
+  身份证号: 'personId',
+  会员类别: 'category',
+  转入企业编号: 'toEnterpriseId',
+  离会原因: 'reason',
+  生效日期: 'effectiveDate',
+  预期版本: 'expectedRevision',
+};
+
+const FIELDS = new Set([...Object.values(CSV_HEADERS)]);
+
+/** Cell values a Chinese sheet may carry, per column; English values pass as they are. */
+export const CSV_VALUES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  command: {
+    登记园区: 'registerPark',
+    建立园区工会: 'establishParkUnion',
+    登记企业: 'registerEnterprise',
+    建立企业工会: 'establishEnterpriseUnion',
+    申报职工人数: 'reportHeadcount',
+    企业关闭: 'closeEnterprise',
+    入会: 'join',
+    转会: 'transfer',
+    变更类别: 'changeCategory',
+    离会: 'leave',
+  },
+  level: { 国家级: 'national', 省级: 'provincial' },
+  ownership: { 非公有制: 'non-public', 公有制: 'public' },
+  category: { 职工: 'regular', 农民工: 'migrant', 劳务派遣工: 'dispatched' },
+  reason: {
+    解除劳动关系: 'left-employment',
+    自愿退会: 'resigned',
+    退休: 'retired',
+    去世: 'deceased',
+    除名: 'expelled',
+    迁出本省: 'moved-out-of-province',
+  },
+};
+
+const INTEGER_FIELDS = new Set(['employees', 'expectedRevision']);
+
+/** Splits one CSV record (RFC 4180: quotes, doubled quotes); undefined while a quoted cell is still open. */
+export function csvCells(text: string): string[] | undefined {
+  const cells: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"' && cell === '') quoted = true;
+    else if (c === ',') {
+      cells.push(cell);
+      cell = '';
+    } else cell += c;
+  }
+  if (quoted) return undefined;
+  cells.push(cell);
+  return cells;
+}
+
+/** Maps the header row to field names, or refuses the import with every unknown or repeated column. */
+export function csvColumns(header: readonly string[]): string[] {
+  const columns = header.map((h) => {
+    const name = h.trim();
+    return CSV_HEADERS[name] ?? (FIELDS.has(name) ? name : undefined);
+  });
+  const unknown = header.filter((_, i) => columns[i] === undefined).map((h) => h.trim());
+  const repeated = columns.filter((c, i) => c !== undefined && columns.indexOf(c) !== i);
+  if (unknown.length > 0 || repeated.length > 0 || !columns.includes('command'))
+    throw new ImportRefused('IMPORT_HEADER_INVALID', 'the CSV header row is not one the ledger reads', {
+      unknownColumns: unknown,
+      repeatedColumns: [...new Set(repeated)],
+      missingColumns: columns.includes('command') ? [] : ['command'],
+      knownColumns: [...FIELDS, ...Object.keys(CSV_HEADERS)],
+    });
+  return columns as string[];
+}
+
+/**
+ * CSV with a header row: each record becomes the fields of its non-empty cells, values in
+ * Chinese translated, `employees` and `expectedRevision` read as integers. A record's line is
+ * the physical line it starts on. A quoted cell may span lines (up to the line limit in all).
+ */
+export async function* csvRecords(lines: AsyncIterable<RawLine>): AsyncGenerator<ImportRecord> {
+  let columns: string[] | undefined;
+  let open: { line: number; text: string } | undefined;
+  for await (const raw of lines) {
+    if ('tooLong' in raw) {
+      if (columns === undefined) throw new ImportRefused('IMPORT_HEADER_INVALID', 'the CSV header row is too long');
+      yield { line: open?.line ?? raw.line, error: tooLong(raw.bytes) };
+      open = undefined;
+      continue;
+    }
+    const start = open?.line ?? raw.line;
+    const text = open ? `${open.text}\n${raw.text}` : raw.text;
+    const cells = csvCells(text);
+    if (cells === undefined) {
+      if (text.length > MAX_LINE_BYTES) {
+        yield { line: start, error: tooLong(text.length) };
+        open = undefined;
+      } else open = { line: start, text };
+      continue;
+    }
+    open = undefined;
+    if (columns === undefined) {
+      columns = csvColumns(cells);
+      continue;
+    }
+    if (cells.every((c) => c.trim() === '')) continue;
+    if (cells.length !== columns.length) {
+      yield {
+        line: start,
+        error: { code: 'VALIDATION_FAILED', message: `the row has ${cells.length} cells; the header has ${columns.length}` },
+      };
+      continue;
+    }
+    const fields: Record<string, unknown> = {};
+    columns.forEach((column, i) => {
+      const cell = cells[i].trim();
+      if (cell === '') return;
+      const value = CSV_VALUES[column]?.[cell] ?? cell;
+      fields[column] = INTEGER_FIELDS.has(column) && /^-?\d{1,15}$/.test(value) ? Number(value) : value;
+    });
+    yield { line: start, fields };
+  }
+  if (open) yield { line: open.line, error: { code: 'VALIDATION_FAILED', message: 'a quoted cell is never closed' } };
+  if (columns === undefined) throw new ImportRefused('EMPTY_IMPORT', 'the file holds no header row and no commands');
+}

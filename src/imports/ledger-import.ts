@@ -1,0 +1,383 @@
+import { deterministicUuid } from '../event-store/event-ids.js';
+import {
+  type BatchAppend,
+  type CommandIdBinding,
+  CommandIdTakenError,
+  type EventStore,
+  type NewEvent,
+  type NewEventMetadata,
+  type RecordedEvent,
+  WrongExpectedRevisionError,
+} from '../event-store/event-store.port.js';
+import { memberStream } from '../membership/member.events.js';
+import { type PersonClaims, type PersonMembershipClaimed, personStream } from '../membership/person-claims.js';
+import { nameDigest, sealName } from '../personal-data/encrypted-member-names.js';
+import { DATA_KEY_BYTES, MemberKeyErasedError, type MemberKeys } from '../personal-data/member-keys.port.js';
+import { randomBytesPooled } from '../personal-data/random-pool.js';
+import { type PersonIdentity } from '../personal-data/person-identity.js';
+import { type Clock } from '../shared/clock.js';
+import { shanghaiDate } from '../shared/dates.js';
+import { DomainError } from '../shared/domain-error.js';
+import { canonicalJson, commandFingerprint } from '../shared/fingerprint.js';
+import { type DecisionContext } from '../shared/ledger-event.js';
+import { type ImportCommand } from './import-commands.js';
+import { commandTarget, type Decided, type ImportCaller, ImportDecisions, type JoinPersonalData } from './import-decisions.js';
+import { ImportLedgerState } from './import-ledger-state.js';
+import { type ImportRecord, ImportRefused } from './import-records.js';
+import { validateLine, type ValidLine } from './import-validation.js';
+
+/** One line the import did not record, and why. */
+export interface LineError {
+  readonly line: number;
+  readonly code: string;
+  readonly message: string;
+}
+
+/** The contract's answer; `errorsOmitted` counts errors beyond the first `maxErrors` listed. */
+export interface ImportAnswer {
+  readonly accepted: number;
+  readonly duplicates: number;
+  readonly rejected: number;
+  readonly errors: LineError[];
+  readonly errorsOmitted: number;
+  /** The log's head after the import (null while the log is empty). */
+  readonly position: string | null;
+  /** When the import's last batch was recorded (null when it recorded nothing). */
+  readonly recordedAt: string | null;
+}
+
+export interface ImportProgress {
+  readonly lines: number;
+  readonly accepted: number;
+  readonly duplicates: number;
+  readonly rejected: number;
+}
+
+export interface ImportOptions {
+  readonly caller: ImportCaller;
+  /** Lines decided before one write (one transaction, one fsync). */
+  readonly batchLines?: number;
+  /** Errors listed in the answer; the rest are counted (and all go to `onError`). */
+  readonly maxErrors?: number;
+  readonly onError?: (error: LineError) => void;
+  readonly onProgress?: (progress: ImportProgress) => void;
+}
+
+export interface ImportDependencies {
+  readonly store: EventStore;
+  readonly keys: MemberKeys;
+  readonly identity: PersonIdentity;
+  readonly claims: PersonClaims;
+  readonly clock: Clock;
+}
+
+/** The prefix of commandIds the import derives from a line's content. */
+export const DERIVED_COMMAND_ID_PREFIX = 'import-';
+
+type ChunkEntry =
+  | { readonly line: number; readonly valid: ValidLine; readonly commandId: string }
+  | { readonly line: number; readonly error: LineError };
+
+type KnownClaims = ReadonlyMap<string, { stream: string; fingerprint: string }> | undefined;
+
+type Outcome = { readonly kind: 'accepted' | 'duplicate' } | { readonly kind: 'rejected'; readonly error: LineError };
+
+/** Lines decided but not yet written, with everything their write needs. */
+class Batch {
+  /** The chunk's entries in line order: what a retry decides again. */
+  readonly entries: ChunkEntry[] = [];
+  readonly outcomes: Outcome[] = [];
+  readonly appends: BatchAppend[] = [];
+  readonly bindings: CommandIdBinding[] = [];
+  readonly claims = new Map<string, { stream: string; fingerprint: string }>();
+  readonly keys = new Map<string, Buffer>();
+}
+
+/** The member keys or the log changed under the import (another writer): decide the batch again. */
+class ImportConflict extends Error {}
+
+const MAX_RETRIES = 5;
+
+/**
+ * Bulk import (contract section 9). Lines are decided in order against state kept in memory
+ * (`ImportLedgerState`) by the same pure deciders and checks as the API, then written in
+ * batches: each batch is one transaction holding the events, their commandIds and person claims,
+ * after one write of the new members' keys. Every line has a commandId (the client's, or one
+ * derived from the line's content), so a line already recorded is a duplicate: running a file
+ * again, or again after a crash at any point, records each line exactly once. A conflict with
+ * another writer rolls the batch back; its lines are then decided again one by one against
+ * state read afresh from the store.
+ */
+export class LedgerImport {
+  private readonly batchAppend: boolean;
+
+  constructor(private readonly deps: ImportDependencies) {
+    this.batchAppend = deps.store.appendBatch !== undefined && deps.keys.createMany !== undefined;
+  }
+
+  async run(records: AsyncIterable<ImportRecord>, options: ImportOptions): Promise<ImportAnswer> {
+    const { store } = this.deps;
+    const head = await store.headPosition();
+    const state = new ImportLedgerState(store, this.deps.claims, head === undefined, head);
+    const decisions = new ImportDecisions(state, options.caller);
+    const batchLines = this.batchAppend ? (options.batchLines ?? 2000) : 1;
+    const maxErrors = options.maxErrors ?? 1000;
+    const totals = { lines: 0, accepted: 0, duplicates: 0, rejected: 0 };
+    const errors: LineError[] = [];
+    let errorsOmitted = 0;
+    let recordedAt: string | null = null;
+    const reject = (error: LineError) => {
+      totals.rejected++;
+      if (errors.length < maxErrors) errors.push(error);
+      else errorsOmitted++;
+      options.onError?.(error);
+    };
+    const commit = (batch: Batch) => {
+      for (const outcome of batch.outcomes)
+        if (outcome.kind === 'rejected') reject(outcome.error);
+        else if (outcome.kind === 'accepted') totals.accepted++;
+        else totals.duplicates++;
+    };
+    const flush = async (batch: Batch, ctx: DecisionContext, attempt = 0): Promise<void> => {
+      try {
+        const written = await this.write(batch);
+        if (written) recordedAt = written;
+        commit(batch);
+      } catch (error) {
+        if (!(
+          error instanceof WrongExpectedRevisionError ||
+          error instanceof CommandIdTakenError ||
+          error instanceof ImportConflict
+        ))
+          throw error;
+        state.reset();
+        for (const entry of batch.entries) {
+          if ('error' in entry) reject(entry.error);
+          else if (attempt >= MAX_RETRIES) {
+            const message = 'the records this line touches kept changing under the import; import the file again';
+            reject({ line: entry.line, code: 'CONCURRENCY_CONFLICT', message });
+          } else {
+            const single = new Batch();
+            single.entries.push(entry);
+            const known = await this.knownClaims([entry]);
+            await this.decideLine(entry.line, entry.valid, entry.commandId, known, single, state, decisions, options.caller, ctx);
+            await flush(single, ctx, attempt + 1);
+          }
+        }
+      }
+    };
+
+    // Lines are read a chunk at a time: their commandIds are looked up together, then each line
+    // is decided in order, then the chunk is written as one batch.
+    let chunk: ChunkEntry[] = [];
+    const processChunk = async () => {
+      const ctx: DecisionContext = { today: shanghaiDate(this.deps.clock.now()) };
+      const batch = new Batch();
+      const known = await this.knownClaims(chunk);
+      for (const entry of chunk) {
+        batch.entries.push(entry);
+        if ('error' in entry) batch.outcomes.push({ kind: 'rejected', error: entry.error });
+        else await this.decideLine(entry.line, entry.valid, entry.commandId, known, batch, state, decisions, options.caller, ctx);
+      }
+      await flush(batch, ctx);
+      chunk = [];
+      options.onProgress?.({ ...totals });
+    };
+    for await (const record of records) {
+      totals.lines++;
+      if ('error' in record) chunk.push({ line: record.line, error: { line: record.line, ...record.error } });
+      else {
+        const valid = validateLine(record.fields);
+        if ('code' in valid) chunk.push({ line: record.line, error: { line: record.line, ...valid } });
+        else chunk.push({ line: record.line, valid, commandId: valid.commandId ?? derivedCommandId(this.deps.identity, valid) });
+      }
+      if (chunk.length >= batchLines) await processChunk();
+    }
+    await processChunk();
+    if (totals.lines === 0) throw new ImportRefused('EMPTY_IMPORT', 'the file holds no commands');
+    options.onProgress?.({ ...totals });
+    const position = (await store.headPosition()) ?? null;
+    const { accepted, duplicates, rejected } = totals;
+    return { accepted, duplicates, rejected, errors, errorsOmitted, position, recordedAt };
+  }
+
+  /** Decides one valid line into the batch: a duplicate, a refusal, or events to write. */
+  private async decideLine(
+    line: number,
+    valid: ValidLine,
+    commandId: string,
+    known: KnownClaims,
+    batch: Batch,
+    state: ImportLedgerState,
+    decisions: ImportDecisions,
+    caller: ImportCaller,
+    ctx: DecisionContext,
+  ): Promise<void> {
+    try {
+      const { command } = valid;
+      const earlier =
+        batch.claims.get(commandId) ??
+        (known ? known.get(commandId) : await this.claimInStream(commandId, targetStream(command)));
+      // A derived id is the line's content: the same id is the same line, nothing more to compare.
+      if (earlier && valid.commandId === undefined) return void batch.outcomes.push({ kind: 'duplicate' });
+      const join = command.command === 'join' ? await this.personalData(command, batch, state) : undefined;
+      const { stream, body } = commandTarget(command, join?.data);
+      const fingerprint = commandFingerprint(command.command, body);
+      if (earlier) {
+        if (earlier.stream !== stream || earlier.fingerprint !== fingerprint)
+          throw new DomainError('COMMAND_ID_REUSED', 'this commandId was already used for a different command');
+        return void batch.outcomes.push({ kind: 'duplicate' });
+      }
+      const decided = await decisions.decide(command, ctx, valid.expectedRevision, join?.data);
+      const metadata: NewEventMetadata = {
+        commandId,
+        commandFingerprint: fingerprint,
+        actor: caller.actor,
+        correlationId: caller.correlationId,
+      };
+      this.append(batch, state, decided, metadata, command);
+      batch.bindings.push({ commandId, stream, fingerprint });
+      batch.claims.set(commandId, { stream, fingerprint });
+      if (join?.newKey && command.command === 'join') batch.keys.set(command.memberId, join.newKey);
+      batch.outcomes.push({ kind: 'accepted' });
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      batch.outcomes.push({ kind: 'rejected', error: { line, code: error.code, message: error.message } });
+    }
+  }
+
+  /** The chunk's commandIds already claimed, in one look-up (undefined when the store cannot look them up). */
+  private async knownClaims(chunk: readonly ChunkEntry[]): Promise<KnownClaims> {
+    const { store } = this.deps;
+    if (!store.findCommandClaims) return undefined;
+    return store.findCommandClaims(chunk.flatMap((e) => ('commandId' in e ? [e.commandId] : [])));
+  }
+
+  /** Without claim look-ups (EventStoreDB): the command's earlier events on its stream, as the API finds them. */
+  private async claimInStream(commandId: string, stream: string): Promise<{ stream: string; fingerprint: string } | undefined> {
+    const event = (await this.deps.store.readStream(stream)).find((e) => e.metadata.commandId === commandId);
+    return event && { stream, fingerprint: event.metadata.commandFingerprint ?? '' };
+  }
+
+  /** The person's hash and the name sealed under the member's key: found, or new and written with the batch. */
+  private async personalData(
+    command: Extract<ImportCommand, { command: 'join' }>,
+    batch: Batch,
+    state: ImportLedgerState,
+  ): Promise<{ data: JoinPersonalData; newKey?: Buffer }> {
+    const { keys, identity } = this.deps;
+    const { memberId, name } = command;
+    let key = batch.keys.get(memberId);
+    let newKey: Buffer | undefined;
+    try {
+      if (!key && !this.batchAppend) key = await keys.getOrCreate(memberId);
+      if (!key && (state.mayBeStored || (await state.member(memberId)).facts.length > 0)) {
+        const stored = await keys.get(memberId);
+        if (stored === 'erased') throw new MemberKeyErasedError(memberId);
+        key = stored;
+      }
+    } catch (error) {
+      if (!(error instanceof MemberKeyErasedError)) throw error;
+      throw new DomainError(
+        'MEMBER_ERASED',
+        `the personal data of member ${memberId} was erased; record the person under a new memberId`,
+        { memberId },
+      );
+    }
+    if (!key) key = newKey = randomBytesPooled(DATA_KEY_BYTES);
+    return {
+      data: {
+        person: identity.ref(command.personId),
+        sealedName: sealName(key, memberId, name),
+        nameDigest: nameDigest(key, name),
+      },
+      newKey,
+    };
+  }
+
+  /** Gives the decided events their ids and metadata, adds them to the batch and to the state. */
+  private append(
+    batch: Batch,
+    state: ImportLedgerState,
+    decided: Decided,
+    metadata: NewEventMetadata,
+    command: ImportCommand,
+  ): void {
+    const { stream, revision } = decided;
+    const events = decided.events.map((e, i): NewEvent => ({
+      id: deterministicUuid(stream, String(revision), metadata.commandId!, String(i)),
+      type: e.type,
+      data: e.data,
+      metadata,
+    }));
+    if (decided.personClaim) {
+      const { personHash } = decided.personClaim;
+      const claimStream = personStream(personHash);
+      const claim: PersonMembershipClaimed = {
+        type: 'PersonMembershipClaimed',
+        data: { memberId: memberIdOf(command), event: events[0], memberExpectedRevision: revision },
+      };
+      batch.appends.push({
+        stream: claimStream,
+        events: [{ id: deterministicUuid(claimStream, events[0].id), ...claim, metadata }],
+        expectedRevision: decided.personClaim.revision,
+      });
+      state.recordPersonClaim(personHash, memberIdOf(command));
+    }
+    batch.appends.push({ stream, events, expectedRevision: revision });
+    const first = revision === 'no_stream' ? 0 : revision + 1;
+    const stored = events.map((e, i): RecordedEvent => ({
+      ...e,
+      metadata: { ...metadata, recordedAt: '' },
+      streamName: stream,
+      revision: first + i,
+      position: '',
+    }));
+    switch (command.command) {
+      case 'registerPark':
+      case 'establishParkUnion':
+        return state.recordPark(command.parkId, stored);
+      case 'join':
+      case 'transfer':
+      case 'changeCategory':
+      case 'leave':
+        return state.recordMember(command.memberId, stored);
+      default:
+        return state.recordEnterprise(command.enterpriseId, stored);
+    }
+  }
+
+  /** Writes a batch: the new keys first (durably), then events and commandIds in one transaction. Answers its recordedAt. */
+  private async write(batch: Batch): Promise<string | undefined> {
+    const { store, keys } = this.deps;
+    if (batch.appends.length === 0) return undefined;
+    if (this.batchAppend) {
+      if (batch.keys.size > 0 && (await keys.createMany!(batch.keys)).length > 0) throw new ImportConflict();
+      const results = await store.appendBatch!(batch.appends, batch.bindings);
+      return results.at(-1)?.recordedAt;
+    }
+    // One line a batch: the API's own order (claim the id, then append, the person claim first).
+    const [binding] = batch.bindings;
+    const claim = await store.claimCommandId(binding.commandId, binding.stream, binding.fingerprint);
+    if (claim.status === 'existing' && (claim.stream !== binding.stream || claim.fingerprint !== binding.fingerprint))
+      throw new CommandIdTakenError(binding.commandId);
+    let recordedAt: string | undefined;
+    for (const a of batch.appends)
+      recordedAt = (await store.appendToStream(a.stream, a.events, { expectedRevision: a.expectedRevision })).recordedAt;
+    return recordedAt;
+  }
+}
+
+const memberIdOf = (command: ImportCommand): string => ('memberId' in command ? command.memberId : '');
+
+const targetStream = (command: ImportCommand): string =>
+  command.command === 'join' ? memberStream(command.memberId) : commandTarget(command).stream;
+
+/**
+ * The commandId of a line that has none: a keyed digest of its fields (the same in NDJSON and
+ * CSV), keyed so that a resident ID in the line cannot be recovered by guessing.
+ */
+export function derivedCommandId(identity: PersonIdentity, line: ValidLine): string {
+  const content = canonicalJson({ ...line.command, expectedRevision: line.expectedRevision });
+  return `${DERIVED_COMMAND_ID_PREFIX}${identity.digest(content).slice(0, 48)}`;
+}
