@@ -12,6 +12,7 @@ import {
   emptyHistory,
   evolveHistory,
   foldHistory,
+  type MemberFact,
   type MemberHistory,
   replay,
   timelineOf,
@@ -45,10 +46,19 @@ const nextRevision = (revision: ExpectedRevision, count: number): number => (rev
 export class ImportLedgerState {
   private readonly parks = new Map<string, Versioned<ParkState>>();
   private readonly enterprises = new Map<string, Versioned<EnterpriseState>>();
-  private readonly members = new Map<string, MemberHistory>();
-  private readonly persons = new Map<string, PersonEntry>();
+  private readonly members = new Map<string, MemberHistory | PackedMember>();
+  /** A person with one membership claim is kept as that member id alone (most people: a third of the bytes). */
+  private readonly persons = new Map<string, PersonEntry | string>();
   /** Members this import placed at each enterprise (a closure checks them). */
   private readonly placed = new Map<string, string[]>();
+  /** One copy of each date, enterprise id, category and reason the packed members repeat. */
+  private readonly interned = new Map<string, string>();
+  private readonly intern = (value: string): string => {
+    const kept = this.interned.get(value);
+    if (kept !== undefined) return kept;
+    this.interned.set(value, value);
+    return value;
+  };
   /** Members the store placed at each enterprise before the import, read on the first closure. */
   private storePlaced?: Map<string, Set<string>>;
 
@@ -103,29 +113,75 @@ export class ImportLedgerState {
   }
 
   async member(memberId: string): Promise<MemberHistory> {
-    let history = this.members.get(memberId);
-    if (!history) {
-      history = this.fresh
-        ? emptyHistory(memberId)
-        : foldHistory(memberId, (await this.store.readStream(memberStream(memberId))) as Array<Stored<MemberEvent>>);
-      this.members.set(memberId, history);
-    }
+    const kept = this.members.get(memberId);
+    if (kept instanceof PackedMember) return this.unpack(memberId, kept);
+    if (kept) return kept;
+    const history = this.fresh
+      ? emptyHistory(memberId)
+      : foldHistory(memberId, (await this.store.readStream(memberStream(memberId))) as Array<Stored<MemberEvent>>);
+    this.members.set(memberId, pack(history, this.intern) ?? history);
     return history;
   }
 
   async person(personHash: string): Promise<PersonEntry> {
-    let person = this.persons.get(personHash);
-    if (!person) {
-      if (this.fresh) person = { memberIds: [], revision: 'no_stream' };
-      else {
-        // The claims' own reader first: it finishes a claim a crashed command left half-done.
-        await this.claims.load(personHash, '');
-        const claims = (await this.store.readStream(personStream(personHash))) as Array<Stored<PersonMembershipClaimed>>;
-        person = { memberIds: [...new Set(claims.map((c) => c.data.memberId))], revision: revisionOf(claims) };
-      }
-      this.persons.set(personHash, person);
+    const kept = this.persons.get(personHash);
+    if (typeof kept === 'string') return { memberIds: [kept], revision: 0 };
+    if (kept) return kept;
+    let person: PersonEntry = { memberIds: [], revision: 'no_stream' };
+    if (!this.fresh) {
+      // The claims' own reader first: it finishes a claim a crashed command left half-done.
+      await this.claims.load(personHash, '');
+      const claims = (await this.store.readStream(personStream(personHash))) as Array<Stored<PersonMembershipClaimed>>;
+      person = { memberIds: [...new Set(claims.map((c) => c.data.memberId))], revision: revisionOf(claims) };
     }
+    this.persons.set(personHash, person);
     return person;
+  }
+
+  /** A packed member as the deciders read it: its facts as stored events (ids stand in: no decision shows them). */
+  private async unpack(memberId: string, packed: PackedMember): Promise<MemberHistory> {
+    const facts: MemberFact[] = [];
+    const f = packed.facts;
+    for (let i = 0; i < f.length; i += 4) {
+      const effectiveDate = f[i + 1];
+      const data =
+        f[i] === 'J'
+          ? {
+              memberId,
+              person: { hash: packed.personHash!, masked: '' },
+              name: '',
+              category: f[i + 3],
+              enterpriseId: f[i + 2],
+              parkId: await this.parkOf(f[i + 2]),
+              effectiveDate,
+            }
+          : f[i] === 'T'
+            ? {
+                memberId,
+                from: { enterpriseId: f[i + 2], parkId: await this.parkOf(f[i + 2]) },
+                to: { enterpriseId: f[i + 3], parkId: await this.parkOf(f[i + 3]) },
+                effectiveDate,
+              }
+            : f[i] === 'C'
+              ? { memberId, from: f[i + 2], to: f[i + 3], effectiveDate }
+              : { memberId, reason: f[i + 2], effectiveDate };
+      const type = PACKED_TYPES[f[i] as keyof typeof PACKED_TYPES];
+      facts.push({
+        id: `${memberId}#${i / 4}`,
+        type,
+        data,
+        metadata: PACKED_METADATA,
+        streamName: '',
+        revision: i / 4,
+        position: '',
+      } as MemberFact);
+    }
+    return { memberId, facts, revision: packed.revision };
+  }
+
+  private async parkOf(enterpriseId: string): Promise<string> {
+    const e = (await this.enterprise(enterpriseId)).state;
+    return e.status === 'registered' ? e.parkId : '';
   }
 
   /** The person's memberships under other member ids, as each one's own timeline has them. */
@@ -191,10 +247,11 @@ export class ImportLedgerState {
     });
   }
 
-  recordMember(memberId: string, events: readonly RecordedEvent[]): void {
-    let history = this.members.get(memberId)!;
+  /** Adds the member's new events; `history` is the one `member()` answered for this decision. */
+  recordMember(history: MemberHistory, events: readonly RecordedEvent[]): void {
+    const { memberId } = history;
     for (const event of events as Array<Stored<MemberEvent>>) {
-      history = evolveHistory(history, withoutName(event));
+      history = evolveHistory(history, event);
       const to =
         event.type === 'MemberJoined'
           ? event.data.enterpriseId
@@ -207,20 +264,59 @@ export class ImportLedgerState {
         else this.placed.set(to, [memberId]);
       }
     }
-    this.members.set(memberId, history);
+    this.members.set(memberId, pack(history, this.intern) ?? history);
   }
 
-  recordPersonClaim(personHash: string, memberId: string): void {
-    const person = this.persons.get(personHash)!;
-    this.persons.set(personHash, {
-      memberIds: person.memberIds.includes(memberId) ? person.memberIds : [...person.memberIds, memberId],
-      revision: nextRevision(person.revision, 1),
-    });
+  async recordPersonClaim(personHash: string, memberId: string): Promise<void> {
+    const person = await this.person(personHash);
+    const memberIds = person.memberIds.includes(memberId) ? person.memberIds : [...person.memberIds, memberId];
+    const revision = nextRevision(person.revision, 1);
+    this.persons.set(personHash, revision === 0 && memberIds.length === 1 ? memberIds[0] : { memberIds, revision });
   }
 }
 
-/** A join kept in memory without its sealed name: decisions never read it, and it is the bulk of the bytes. */
-function withoutName(event: Stored<MemberEvent>): Stored<MemberEvent> {
-  if (event.type !== 'MemberJoined') return event;
-  return { ...event, data: { ...event.data, name: '' } };
+const PACKED_TYPES = { J: 'MemberJoined', T: 'MemberTransferred', C: 'MemberCategoryChanged', L: 'MemberLeft' } as const;
+const PACKED_METADATA = Object.freeze({ actor: '', correlationId: '', recordedAt: '' });
+
+/**
+ * A member's timeline in four strings a fact (kind, date, two values; parks follow from the
+ * enterprises; dates and ids shared), and the person's hash (the masked ID and the name are
+ * never read by a decision): a small fraction of the bytes of the stored events, which is what
+ * lets a province's members stay in memory during an import.
+ */
+class PackedMember {
+  constructor(
+    readonly revision: number | undefined,
+    readonly personHash: string | undefined,
+    readonly facts: readonly string[],
+  ) {}
+}
+
+/** Packs a history whose facts are all plain (no voids, no erasure, one person, no transfer request); undefined otherwise. */
+function pack(history: MemberHistory, intern: (value: string) => string): PackedMember | undefined {
+  if (history.erased) return undefined;
+  let personHash: string | undefined;
+  const facts: string[] = [];
+  for (const f of history.facts) {
+    if (f.voided) return undefined;
+    const date = intern(f.data.effectiveDate);
+    switch (f.type) {
+      case 'MemberJoined':
+        if (personHash !== undefined && personHash !== f.data.person.hash) return undefined;
+        personHash = f.data.person.hash;
+        facts.push('J', date, intern(f.data.enterpriseId), intern(f.data.category));
+        break;
+      case 'MemberTransferred':
+        if (f.data.transferId !== undefined) return undefined;
+        facts.push('T', date, intern(f.data.from.enterpriseId), intern(f.data.to.enterpriseId));
+        break;
+      case 'MemberCategoryChanged':
+        facts.push('C', date, intern(f.data.from), intern(f.data.to));
+        break;
+      case 'MemberLeft':
+        facts.push('L', date, intern(f.data.reason), '');
+        break;
+    }
+  }
+  return new PackedMember(history.revision, personHash, facts);
 }

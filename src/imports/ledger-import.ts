@@ -235,7 +235,7 @@ export class LedgerImport {
         actor: caller.actor,
         correlationId: caller.correlationId,
       };
-      this.append(batch, state, decided, metadata, command);
+      await this.append(batch, state, decided, metadata, command);
       batch.bindings.push({ commandId, stream, fingerprint });
       batch.claims.set(commandId, { stream, fingerprint });
       if (join?.newKey && command.command === 'join') batch.keys.set(command.memberId, join.newKey);
@@ -296,13 +296,13 @@ export class LedgerImport {
   }
 
   /** Gives the decided events their ids and metadata, adds them to the batch and to the state. */
-  private append(
+  private async append(
     batch: Batch,
     state: ImportLedgerState,
     decided: Decided,
     metadata: NewEventMetadata,
     command: ImportCommand,
-  ): void {
+  ): Promise<void> {
     const { stream, revision } = decided;
     const events = decided.events.map((e, i): NewEvent => ({
       id: deterministicUuid(stream, String(revision), metadata.commandId!, String(i)),
@@ -315,14 +315,15 @@ export class LedgerImport {
       const claimStream = personStream(personHash);
       const claim: PersonMembershipClaimed = {
         type: 'PersonMembershipClaimed',
-        data: { memberId: memberIdOf(command), event: events[0], memberExpectedRevision: revision },
+        // Written in the same transaction as the member event: the claim need not carry a copy of it.
+        data: { memberId: memberIdOf(command), eventId: events[0].id, memberExpectedRevision: revision },
       };
       batch.appends.push({
         stream: claimStream,
         events: [{ id: deterministicUuid(claimStream, events[0].id), ...claim, metadata }],
         expectedRevision: decided.personClaim.revision,
       });
-      state.recordPersonClaim(personHash, memberIdOf(command));
+      await state.recordPersonClaim(personHash, memberIdOf(command));
     }
     batch.appends.push({ stream, events, expectedRevision: revision });
     const first = revision === 'no_stream' ? 0 : revision + 1;
@@ -341,7 +342,7 @@ export class LedgerImport {
       case 'transfer':
       case 'changeCategory':
       case 'leave':
-        return state.recordMember(command.memberId, stored);
+        return state.recordMember(await state.member(command.memberId), stored);
       default:
         return state.recordEnterprise(command.enterpriseId, stored);
     }

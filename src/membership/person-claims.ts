@@ -22,8 +22,18 @@ import { foldHistory, replay, timelineOf } from './member.timeline.js';
  */
 export type PersonMembershipClaimed = LedgerEvent<
   'PersonMembershipClaimed',
-  { memberId: string; event: NewEvent; memberExpectedRevision: ExpectedRevision }
+  {
+    memberId: string;
+    /** Absent when the claim was written in one transaction with the member event (bulk import): nothing to finish. */
+    event?: NewEvent;
+    memberExpectedRevision: ExpectedRevision;
+    /** The member event's id, when `event` is absent. */
+    eventId?: string;
+  }
 >;
+
+/** The id of the member event a claim stands for. */
+export const claimedEventId = (claim: PersonMembershipClaimed['data']): string => claim.event?.id ?? claim.eventId ?? '';
 
 export const personStream = (personHash: string): string => `person-${personHash}`;
 
@@ -51,7 +61,7 @@ export class PersonClaims {
       const result = replay(timelineOf(history));
       if (ofPerson && !('failure' in result)) others.push({ memberId: id, periods: result.periods, stays: result.stays });
     }
-    return { personHash, revision: revisionOf(claims), others, claimed: new Set(claims.map((c) => c.data.event.id)) };
+    return { personHash, revision: revisionOf(claims), others, claimed: new Set(claims.map((c) => claimedEventId(c.data))) };
   }
 
   /** Records the claim; a conflict means another command for this person came first. */
@@ -74,11 +84,13 @@ export class PersonClaims {
 
   /** Appends a claimed member event that never reached its stream, if nothing else did since. */
   private async finish(claim: PersonMembershipClaimed['data']): Promise<void> {
+    const { event } = claim;
+    if (event === undefined) return;
     const stream = memberStream(claim.memberId);
     const events = await this.store.readStream(stream);
-    if (events.some((e) => e.id === claim.event.id) || revisionOf(events) !== claim.memberExpectedRevision) return;
+    if (events.some((e) => e.id === event.id) || revisionOf(events) !== claim.memberExpectedRevision) return;
     try {
-      await this.store.appendToStream(stream, [claim.event], { expectedRevision: claim.memberExpectedRevision });
+      await this.store.appendToStream(stream, [event], { expectedRevision: claim.memberExpectedRevision });
     } catch (error) {
       if (!(error instanceof WrongExpectedRevisionError)) throw error;
     }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Clock } from '../../src/shared/clock.js';
 import {
+  CommandIdTakenError,
   type EventStore,
   type NewEvent,
   type RecordedEvent,
@@ -524,6 +525,86 @@ export function describeEventStoreContract(
           expect(stamps).toEqual(['2025-03-01T10:00:00.000Z', '2025-03-01T10:00:00.001Z', '2025-03-01T11:00:00.000Z']);
         },
       );
+    });
+
+    describe('appendBatch and findCommandClaims (optional: bulk import)', () => {
+      // Adapters without them (EventStoreDB) import one command at a time through the port's other methods.
+      const batchIt = (title: string, fn: () => Promise<void>) =>
+        it_(title, async () => {
+          if (!store.appendBatch || !store.findCommandClaims) return void expect(store.appendBatch).toBeUndefined();
+          await fn();
+        });
+
+      batchIt(
+        'given appends to several streams and commandId bindings, when appended as a batch, then all are stored in order with one recordedAt and the ids are found',
+        async () => {
+          const a = stream('batch-a');
+          const b = stream('batch-b');
+          await store.appendToStream(b, [event('MemberJoined')], { expectedRevision: 'no_stream' });
+          const ids = [`cmd-${run}-${randomUUID()}`, `cmd-${run}-${randomUUID()}`];
+
+          const results = await store.appendBatch!(
+            [
+              { stream: a, events: [event('MemberJoined'), event('MemberLeft')], expectedRevision: 'no_stream' },
+              { stream: b, events: [event('MemberLeft')], expectedRevision: 0 },
+              { stream: a, events: [event('MemberJoined')], expectedRevision: 1 },
+            ],
+            [
+              { commandId: ids[0], stream: a, fingerprint: 'fp-a' },
+              { commandId: ids[1], stream: b, fingerprint: 'fp-b' },
+            ],
+          );
+
+          expect(results.map((r) => r.streamRevision)).toEqual([1, 1, 2]);
+          expect(new Set(results.map((r) => r.recordedAt)).size).toBe(1);
+          expect((await store.readStream(a)).map((e) => e.type)).toEqual(['MemberJoined', 'MemberLeft', 'MemberJoined']);
+          expect((await store.readStream(b)).map((e) => e.revision)).toEqual([0, 1]);
+          const found = await store.findCommandClaims!([ids[0], ids[1], `cmd-${run}-never`]);
+          expect(Object.fromEntries(found)).toEqual({
+            [ids[0]]: { stream: a, fingerprint: 'fp-a' },
+            [ids[1]]: { stream: b, fingerprint: 'fp-b' },
+          });
+        },
+      );
+
+      batchIt(
+        'given one append of a batch expects a stale revision, when appended, then nothing of the batch is stored',
+        async () => {
+          const a = stream('batch-stale-a');
+          const b = stream('batch-stale-b');
+          await store.appendToStream(b, [event('MemberJoined')], { expectedRevision: 'no_stream' });
+          const head = await store.headPosition();
+          const id = `cmd-${run}-${randomUUID()}`;
+
+          await expect(
+            store.appendBatch!(
+              [
+                { stream: a, events: [event('MemberJoined')], expectedRevision: 'no_stream' },
+                { stream: b, events: [event('MemberLeft')], expectedRevision: 'no_stream' },
+              ],
+              [{ commandId: id, stream: a, fingerprint: 'fp' }],
+            ),
+          ).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+
+          expect(await store.readStream(a)).toEqual([]);
+          expect((await store.findCommandClaims!([id])).size).toBe(0);
+          if (!shared) expect(await store.headPosition()).toBe(head);
+        },
+      );
+
+      batchIt('given a commandId claimed before, when a batch binds it again, then the batch is refused whole', async () => {
+        const a = stream('batch-taken');
+        const id = `cmd-${run}-${randomUUID()}`;
+        await store.claimCommandId(id, a, 'fp');
+
+        await expect(
+          store.appendBatch!(
+            [{ stream: a, events: [event('MemberJoined')], expectedRevision: 'no_stream' }],
+            [{ commandId: id, stream: a, fingerprint: 'fp' }],
+          ),
+        ).rejects.toBeInstanceOf(CommandIdTakenError);
+        expect(await store.readStream(a)).toEqual([]);
+      });
     });
   });
 }

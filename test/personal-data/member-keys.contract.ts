@@ -65,5 +65,20 @@ export function describeMemberKeysContract(
       await keys.erase(a);
       expect(await keys.get(b)).toEqual(kept);
     });
+
+    it('given new and existing members, when keys are created in bulk (import), then only the new ones are written and the others are named', async () => {
+      if (!keys.createMany) return void expect(keys.createMany).toBeUndefined();
+      const [kept, erased, fresh] = [member(), member(), member()];
+      const keptKey = await keys.getOrCreate(kept);
+      await keys.erase(erased);
+      const freshKey = Buffer.alloc(32, 9);
+
+      const existing = await keys.createMany(new Map([kept, erased, fresh].map((id) => [id, freshKey])));
+
+      expect(existing.sort()).toEqual([kept, erased].sort());
+      expect(await keys.get(kept)).toEqual(keptKey);
+      expect(await keys.get(erased)).toBe('erased');
+      expect(await keys.get(fresh)).toEqual(freshKey);
+    });
   });
 }

