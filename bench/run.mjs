@@ -1,6 +1,6 @@
-// `npm run bench`: the HTTP command bench, then the read-side bench, each given every argument
-// (each reads only the options it knows, so `npm run bench -- --smoke` reaches both).
-// `--only http` or `--only read-side` runs one of them. Exits non-zero if either fails.
+// `npm run bench`: the HTTP command bench, the read-side bench, then the bulk import bench, each
+// given every argument (each reads only the options it knows, so `npm run bench -- --smoke` reaches all).
+// `--only http`, `--only read-side` or `--only import` runs one of them. Exits non-zero if any fails.
 import { spawnSync } from 'node:child_process';
 
 const argv = process.argv.slice(2);
@@ -10,9 +10,10 @@ const passed = onlyAt >= 0 ? argv.filter((_, i) => i !== onlyAt && i !== onlyAt 
 const benches = [
   ['http', 'bench/http-commands.mjs'],
   ['read-side', 'bench/read-side.mjs'],
+  ['import', 'bench/import.mjs'],
 ].filter(([name]) => only === undefined || only === name);
 if (benches.length === 0) {
-  process.stderr.write(`bench: --only takes http or read-side, not "${only}"\n`);
+  process.stderr.write(`bench: --only takes http, read-side or import, not "${only}"\n`);
   process.exit(2);
 }
 let failed = false;

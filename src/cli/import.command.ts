@@ -91,13 +91,8 @@ export async function importCommand(args: readonly string[]): Promise<number> {
       onError: (error: LineError) => errorsOut?.write(`${JSON.stringify(error)}\n`),
       onProgress: (p) => {
         lines = p.lines;
-        // Progress by bytes read (the line count of the file is not known until its end).
-        const rate = p.lines / Math.max((Date.now() - started) / 1000, 1e-3);
-        bar.update(
-          bytesRead,
-          size,
-          `bytes  ${p.lines.toLocaleString('en')} lines  ${Math.round(rate).toLocaleString('en')} lines/s`,
-        );
+        // The bar and ETA by bytes read (the file's line count is known only at its end), the rate in lines.
+        bar.update(bytesRead, size, 'bytes', { count: p.lines, unit: 'lines' });
       },
     });
     const seconds = (Date.now() - started) / 1000;

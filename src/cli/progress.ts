@@ -8,7 +8,11 @@ export class ProgressBar {
     private readonly out: NodeJS.WriteStream = process.stderr,
   ) {}
 
-  update(done: number, total: number, unit = 'events'): void {
+  /**
+   * `done` of `total` (the bar and the ETA); `counted`, when given, is what the line shows and
+   * rates instead (an import measures progress in bytes but reports lines).
+   */
+  update(done: number, total: number, unit = 'events', counted?: { count: number; unit: string }): void {
     const now = Date.now();
     if (!this.out.isTTY && now - this.lastLine < 2000 && done < total) return;
     this.lastLine = now;
@@ -17,9 +21,10 @@ export class ProgressBar {
     const share = total > 0 ? Math.min(1, done / total) : 1;
     const eta = rate > 0 && total > done ? Math.ceil((total - done) / rate) : 0;
     const bar = '#'.repeat(Math.round(share * 24)).padEnd(24, '.');
-    const line =
-      `${this.label} [${bar}] ${(share * 100).toFixed(0).padStart(3)}%  ` +
-      `${done.toLocaleString('en')}/${total.toLocaleString('en')} ${unit}  ${Math.round(rate).toLocaleString('en')}/s  ETA ${eta}s`;
+    const amount = counted
+      ? `${counted.count.toLocaleString('en')} ${counted.unit}  ${Math.round(seconds > 0 ? counted.count / seconds : 0).toLocaleString('en')} ${counted.unit}/s`
+      : `${done.toLocaleString('en')}/${total.toLocaleString('en')} ${unit}  ${Math.round(rate).toLocaleString('en')}/s`;
+    const line = `${this.label} [${bar}] ${(share * 100).toFixed(0).padStart(3)}%  ${amount}  ETA ${eta}s`;
     this.out.write(this.out.isTTY ? `\r${line}\u001b[K` : `${line}\n`);
   }
 

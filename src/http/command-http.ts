@@ -11,7 +11,7 @@ import {
   ApiPropertyOptional,
   ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsString, Length, Min } from 'class-validator';
+import { IsInt, IsString, Length, Min, ValidateIf } from 'class-validator';
 import type { Response } from 'express';
 import { type CommandAnswer, type CommandMeta } from '../command-handling/command-executor.js';
 import { type RequestMeta } from './request-meta.js';
@@ -25,7 +25,8 @@ export class CommandFields {
     minLength: 1,
     maxLength: 128,
   })
-  @IsOptional()
+  // Absent is fine; null is not (IsOptional would let null through, and a null commandId is no id).
+  @ValidateIf((_, value) => value !== undefined)
   @IsString()
   @Length(1, 128)
   commandId?: string;
@@ -34,7 +35,7 @@ export class CommandFields {
     description: 'The stream revision last read (GET /members/:id answers it); a mismatch is 412 REVISION_MISMATCH.',
     minimum: 0,
   })
-  @IsOptional()
+  @ValidateIf((_, value) => value !== undefined)
   @IsInt()
   @Min(0)
   expectedRevision?: number;

@@ -1,5 +1,14 @@
 import { Controller, HttpCode, Inject, Injectable, Post, Req } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiBody,
+  ApiConflictResponse,
+  ApiConsumes,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnsupportedMediaTypeResponse,
+} from '@nestjs/swagger';
 import type { Request } from 'express';
 import { Writes } from '../auth/access.decorators.js';
 import { AccessDenials } from '../auth/access-denials.js';
@@ -97,6 +106,11 @@ export class ImportFileHttp {
   @ApiOkResponse({
     description: '{ accepted, duplicates, rejected, errors: [{ line, code, message }], errorsOmitted, position, recordedAt }',
   })
+  @ApiBadRequestResponse({
+    description: 'EMPTY_IMPORT, or IMPORT_HEADER_INVALID (a CSV header with unknown, repeated or missing columns)',
+  })
+  @ApiConflictResponse({ description: 'IMPORT_RUNNING: another import runs in this service' })
+  @ApiUnsupportedMediaTypeResponse({ description: 'The body is neither application/x-ndjson nor text/csv' })
   import(@Req() req: Request, @Meta() meta: RequestMeta): Promise<ImportAnswer> {
     return this.imports.run(req, meta);
   }

@@ -135,7 +135,8 @@ export function csvCells(text: string): string[] | undefined {
 export function csvColumns(header: readonly string[]): string[] {
   const columns = header.map((h) => {
     const name = h.trim();
-    return CSV_HEADERS[name] ?? (FIELDS.has(name) ? name : undefined);
+    // Own keys only: a header named `constructor` or `__proto__` is an unknown column, not a prototype member.
+    return (Object.hasOwn(CSV_HEADERS, name) ? CSV_HEADERS[name] : undefined) ?? (FIELDS.has(name) ? name : undefined);
   });
   const unknown = header.filter((_, i) => columns[i] === undefined).map((h) => h.trim());
   const repeated = columns.filter((c, i) => c !== undefined && columns.indexOf(c) !== i);
@@ -168,14 +169,16 @@ export async function* csvRecords(lines: AsyncIterable<RawLine>): AsyncGenerator
     const text = open ? `${open.text}\n${raw.text}` : raw.text;
     const cells = csvCells(text);
     if (cells === undefined) {
-      if (text.length > MAX_LINE_BYTES) {
-        yield { line: start, error: tooLong(text.length) };
+      const bytes = Buffer.byteLength(text);
+      if (bytes > MAX_LINE_BYTES) {
+        yield { line: start, error: tooLong(bytes) };
         open = undefined;
       } else open = { line: start, text };
       continue;
     }
     open = undefined;
     if (columns === undefined) {
+      if (cells.every((c) => c.trim() === '')) continue;
       columns = csvColumns(cells);
       continue;
     }
@@ -191,7 +194,8 @@ export async function* csvRecords(lines: AsyncIterable<RawLine>): AsyncGenerator
     columns.forEach((column, i) => {
       const cell = cells[i].trim();
       if (cell === '') return;
-      const value = CSV_VALUES[column]?.[cell] ?? cell;
+      const values = CSV_VALUES[column];
+      const value = values !== undefined && Object.hasOwn(values, cell) ? values[cell] : cell;
       fields[column] = INTEGER_FIELDS.has(column) && /^-?\d{1,15}$/.test(value) ? Number(value) : value;
     });
     yield { line: start, fields };

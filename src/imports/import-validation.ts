@@ -1,5 +1,5 @@
 import { type ClassConstructor, plainToInstance } from 'class-transformer';
-import { validateSync, type ValidationError } from 'class-validator';
+import { length, validateSync, type ValidationError } from 'class-validator';
 import { CloseEnterpriseBody } from '../enterprises/close-enterprise/close-enterprise.http.js';
 import { EstablishEnterpriseUnionBody } from '../enterprises/establish-enterprise-union/establish-enterprise-union.http.js';
 import { RegisterEnterpriseBody } from '../enterprises/register-enterprise/register-enterprise.http.js';
@@ -96,7 +96,8 @@ const FAST: Readonly<Record<ImportCommandName, Readonly<Record<string, Check>>>>
   changeCategory: { memberId: isLedgerId, category: oneOf(CATEGORIES), effectiveDate: isLedgerDate },
   leave: { memberId: isLedgerId, reason: oneOf(LEAVE_REASONS), effectiveDate: isLedgerDate },
 };
-const commandIdCheck: Check = (v) => typeof v === 'string' && v.length >= 1 && v.length <= 128;
+// class-validator's own `length` (it counts characters, not UTF-16 units), as `@Length(1, 128)` does.
+const commandIdCheck: Check = (v) => typeof v === 'string' && length(v, 1, 128);
 const revisionCheck: Check = (v) => Number.isInteger(v) && (v as number) >= 0;
 
 /** The fast verdict: the line when every field passes, undefined when the DTO must judge. */

@@ -41,7 +41,11 @@ const CONTRACT_ROUTES = [
   'POST /transfers/{transferId}/reject',
   'POST /transfers/{transferId}/cancel',
   'GET /transfers',
+  'POST /imports',
 ].sort();
+
+/** Not a command: a stream of them, answered with a summary. */
+const IMPORT_ROUTE = 'POST /imports';
 
 /** Contract section 7: the body fields each command requires (commandId is optional everywhere). */
 const REQUIRED_BODY_FIELDS: Record<string, string[]> = {
@@ -108,7 +112,7 @@ describe('the OpenAPI document at GET /docs-json', () => {
   });
 
   it('given every POST, when its responses are read, then 201, 400 and 409 are documented (and 404 where a path names an id)', () => {
-    const posts = operationsOf(doc).filter((o) => o.route.startsWith('POST '));
+    const posts = operationsOf(doc).filter((o) => o.route.startsWith('POST ') && o.route !== IMPORT_ROUTE);
     expect(posts).toHaveLength(Object.keys(REQUIRED_BODY_FIELDS).length);
     for (const { route, path, op } of posts) {
       const codes = Object.keys(op.responses);
@@ -117,8 +121,14 @@ describe('the OpenAPI document at GET /docs-json', () => {
     }
   });
 
+  it('given the import route, when read, then it takes NDJSON and CSV and documents its summary and its refusals', () => {
+    const op = operationsOf(doc).find((o) => o.route === IMPORT_ROUTE)!.op;
+    expect(Object.keys(op.requestBody?.content ?? {}).sort()).toEqual(['application/x-ndjson', 'text/csv']);
+    expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['200', '400', '409', '415']));
+  });
+
   it('given every POST, when its request body is read, then it is JSON with exactly the contract fields required', () => {
-    for (const { route, op } of operationsOf(doc).filter((o) => o.route.startsWith('POST '))) {
+    for (const { route, op } of operationsOf(doc).filter((o) => o.route.startsWith('POST ') && o.route !== IMPORT_ROUTE)) {
       const ref = op.requestBody?.content['application/json']?.schema.$ref;
       expect({ route, ref }).toEqual({ route, ref: expect.stringMatching(/^#\/components\/schemas\//) });
       const schema = doc.components.schemas[ref!.split('/').pop()!];

@@ -1,0 +1,359 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../src/config/ledger-config.js';
+import { type EventStore, type RecordedEvent } from '../../src/event-store/event-store.port.js';
+import { type ImportCommand } from '../../src/imports/import-commands.js';
+import { linesOf } from '../../src/imports/import-lines.js';
+import { csvRecords, type ImportRecord, ImportRefused, ndjsonRecords } from '../../src/imports/import-records.js';
+import { validateLine, type ValidLine } from '../../src/imports/import-validation.js';
+import { type ImportAnswer, derivedCommandId, DERIVED_COMMAND_ID_PREFIX, LedgerImport } from '../../src/imports/ledger-import.js';
+import { createEventStore, createMemberKeys } from '../../src/infrastructure.module.js';
+import { memberStream } from '../../src/membership/member.events.js';
+import { PersonClaims } from '../../src/membership/person-claims.js';
+import { type MemberKeys } from '../../src/personal-data/member-keys.port.js';
+import { PersonIdentity } from '../../src/personal-data/person-identity.js';
+import { type ProvinceSummary, syntheticProvince } from '../../src/synthetic-province/synthetic-province.js';
+import { residentId, startLedger, TestClock } from '../support/ledger-app.js';
+
+/*
+ * The import engine over the real embedded store and key file in a temp dir, wired as
+ * `ledger import` wires it; the figures are then read through the real service on that dir.
+ */
+
+const CALLER = {
+  principal: { sub: 'import-test', role: 'provincial-admin' as const },
+  actor: 'import-test',
+  correlationId: 'import-test-1',
+};
+
+interface Ledger {
+  readonly dir: string;
+  readonly store: EventStore;
+  readonly keys: MemberKeys;
+  readonly identity: PersonIdentity;
+  readonly engine: LedgerImport;
+  readonly close: () => Promise<void>;
+}
+
+const dirs: string[] = [];
+
+function openLedger(dir = mkdtempSync(join(tmpdir(), 'ledger-import-'))): Ledger {
+  if (!dirs.includes(dir)) dirs.push(dir);
+  const clock = new TestClock();
+  const config = loadConfig({ LEDGER_DATA_DIR: dir });
+  const store = createEventStore(config, clock);
+  const keys = createMemberKeys(config, clock);
+  const identity = new PersonIdentity(config.personHashKey);
+  const engine = new LedgerImport({ store, keys, identity, claims: new PersonClaims(store), clock });
+  return {
+    dir,
+    store,
+    keys,
+    identity,
+    engine,
+    close: async () => {
+      await store.close();
+      await keys.close();
+    },
+  };
+}
+
+/** The text as a stream hands it over: in chunks of `chunk` bytes (lines cut anywhere). */
+async function* bytesOf(text: string, chunk = 64 * 1024): AsyncGenerator<Buffer> {
+  const bytes = Buffer.from(text, 'utf8');
+  for (let i = 0; i < bytes.length; i += chunk) yield bytes.subarray(i, i + chunk);
+}
+
+const ndjson = (text: string): AsyncIterable<ImportRecord> => ndjsonRecords(linesOf(bytesOf(text)));
+const csv = (text: string): AsyncIterable<ImportRecord> => csvRecords(linesOf(bytesOf(text)));
+const ndjsonOf = (commands: ReadonlyArray<object>) => commands.map((c) => `${JSON.stringify(c)}\n`).join('');
+
+async function allEvents(store: EventStore): Promise<RecordedEvent[]> {
+  const events: RecordedEvent[] = [];
+  let after: string | undefined;
+  for (;;) {
+    const page = await store.readAll({ after, maxCount: 5000 });
+    if (page.length === 0) return events;
+    events.push(...page);
+    after = page[page.length - 1].position;
+  }
+}
+
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+describe('LedgerImport over the embedded store', () => {
+  describe('a generated province of 2,000 member ids', () => {
+    const commands: ImportCommand[] = [];
+    let summary: ProvinceSummary;
+    let text: string;
+    let ledger: Ledger;
+    let first: ImportAnswer;
+
+    beforeAll(async () => {
+      const iterator = syntheticProvince({ members: 2000, seed: 11, years: 10, endDate: '2026-06-30' }).commands();
+      let next = iterator.next();
+      for (; !next.done; next = iterator.next()) commands.push(next.value);
+      summary = next.value;
+      text = ndjsonOf(commands);
+      ledger = openLedger();
+      first = await ledger.engine.run(ndjson(text), { caller: CALLER, batchLines: 500 });
+    }, 120_000);
+    afterAll(() => ledger.close());
+
+    it('given an empty store, when the file is imported, then every line is accepted and the log holds their events', async () => {
+      expect(summary.lines).toBe(commands.length);
+      expect(commands.length).toBeGreaterThan(2000);
+      expect(first).toEqual({
+        accepted: commands.length,
+        duplicates: 0,
+        rejected: 0,
+        errors: [],
+        errorsOmitted: 0,
+        position: expect.stringMatching(/^[1-9]\d*$/),
+        recordedAt: expect.any(String),
+      });
+      const events = await allEvents(ledger.store);
+      expect(String(events.at(-1)!.position)).toBe(first.position);
+      // Each line's events carry its derived commandId; joins add a person claim.
+      const commandIds = new Set(events.map((e) => e.metadata.commandId));
+      expect(commandIds.size).toBe(commands.length);
+      expect([...commandIds].every((id) => id?.startsWith(DERIVED_COMMAND_ID_PREFIX))).toBe(true);
+      expect(events.filter((e) => e.type === 'MemberJoined')).toHaveLength(summary.counts.join);
+      expect(events.filter((e) => e.type === 'PersonMembershipClaimed')).toHaveLength(summary.counts.join);
+    });
+
+    it('given the same file again, then nothing new is recorded and every line is a duplicate', async () => {
+      const headBefore = await ledger.store.headPosition();
+      const again = await ledger.engine.run(ndjson(text), { caller: CALLER, batchLines: 700 });
+      expect(again).toEqual({
+        accepted: 0,
+        duplicates: commands.length,
+        rejected: 0,
+        errors: [],
+        errorsOmitted: 0,
+        position: first.position,
+        recordedAt: null,
+      });
+      expect(await ledger.store.headPosition()).toBe(headBefore);
+      // A fresh engine (a later run of the CLI) finds them too.
+      const later = openLedger(ledger.dir);
+      try {
+        const third = await later.engine.run(ndjson(text), { caller: CALLER });
+        expect({ accepted: third.accepted, duplicates: third.duplicates, rejected: third.rejected }).toEqual({
+          accepted: 0,
+          duplicates: commands.length,
+          rejected: 0,
+        });
+      } finally {
+        await later.close();
+      }
+    }, 60_000);
+
+    it('given the imported data dir, when the service starts on it, then the province figures are the ones the generator expects', async () => {
+      await ledger.close();
+      const service = await startLedger({ dataDir: ledger.dir });
+      try {
+        const e = summary.expected;
+        const res = await service.as().get(`/figures?scope=province&asOf=${e.asOf}`);
+        expect(res.status).toBe(200);
+        expect(res.body.position).toBe(first.position);
+        expect(res.body.totals).toMatchObject({
+          members: e.members,
+          byCategory: e.byCategory,
+          employees: e.employees,
+          enterprises: e.enterprises,
+          enterprisesWithUnion: e.enterprisesWithUnion,
+          parks: e.parks,
+          parksWithUnion: e.parksWithUnion,
+        });
+        expect(res.body.totals.membershipRate).toBeCloseTo(e.membershipRate!, 12);
+        expect(res.body.totals.unionEstablishmentRate).toBeCloseTo(e.unionEstablishmentRate!, 12);
+        expect(e.members).toBeGreaterThan(1000);
+        // A member's name was sealed under its key and reads back.
+        const join = commands.find((c): c is Extract<ImportCommand, { command: 'join' }> => c.command === 'join')!;
+        const member = await service.as().get(`/members/${join.memberId}`);
+        expect({ status: member.status, name: member.body.name }).toEqual({ status: 200, name: join.name });
+      } finally {
+        await service.stop();
+      }
+      ledger = openLedger(ledger.dir);
+    }, 120_000);
+  });
+
+  describe('a file with bad lines', () => {
+    let ledger: Ledger;
+    beforeAll(() => {
+      ledger = openLedger();
+    });
+    afterAll(() => ledger.close());
+
+    const park = {
+      command: 'registerPark',
+      parkId: 'p-1',
+      name: '高新区',
+      cityId: 'nanchang',
+      level: 'national',
+      effectiveDate: '2015-03-01',
+    };
+    const enterprise = {
+      command: 'registerEnterprise',
+      enterpriseId: 'e-1',
+      parkId: 'p-1',
+      name: '某电子有限公司',
+      ownership: 'non-public',
+      effectiveDate: '2015-04-01',
+    };
+    const join = (memberId: string, n: number, enterpriseId = 'e-1', effectiveDate = '2016-03-15') => ({
+      command: 'join',
+      memberId,
+      personId: residentId(n),
+      name: '张三',
+      category: 'migrant',
+      enterpriseId,
+      effectiveDate,
+    });
+
+    it('given broken JSON, a join into an unknown enterprise, a leave of a member not active and a repeated line, then exactly those are reported and the rest recorded', async () => {
+      const lines = [
+        JSON.stringify(park), // 1
+        JSON.stringify(enterprise), // 2
+        '{"command":"join","memberId":"m-9",', // 3 broken JSON
+        JSON.stringify(join('m-1', 1)), // 4
+        '', // 5 blank: skipped
+        JSON.stringify(join('m-2', 2, 'e-404')), // 6 NOT_FOUND
+        JSON.stringify({ command: 'leave', memberId: 'm-1', reason: 'resigned', effectiveDate: '2017-01-01' }), // 7
+        JSON.stringify({ command: 'leave', memberId: 'm-1', reason: 'retired', effectiveDate: '2017-06-01' }), // 8 MEMBER_NOT_ACTIVE
+        JSON.stringify(join('m-1', 1)), // 9 the same line as 4: a duplicate
+        JSON.stringify({ command: 'reportHeadcount', enterpriseId: 'e-1', employees: -1, effectiveDate: '2016-01-01' }), // 10
+        JSON.stringify(join('m-3', 3)), // 11
+        JSON.stringify({ ...join('m-4', 4), effectiveDate: '2027-01-01' }), // 12 after today
+      ];
+      const errors: Array<{ line: number; code: string }> = [];
+      const answer = await ledger.engine.run(ndjson(lines.join('\n')), {
+        caller: CALLER,
+        onError: (e) => errors.push({ line: e.line, code: e.code }),
+      });
+      const expectedErrors = [
+        { line: 3, code: 'INVALID_JSON' },
+        { line: 6, code: 'NOT_FOUND' },
+        { line: 8, code: 'MEMBER_NOT_ACTIVE' },
+        { line: 10, code: 'VALIDATION_FAILED' },
+        { line: 12, code: 'VALIDATION_FAILED' },
+      ];
+      expect(answer).toMatchObject({ accepted: 5, duplicates: 1, rejected: 5, errorsOmitted: 0 });
+      expect(answer.errors.map(({ line, code }) => ({ line, code }))).toEqual(expectedErrors);
+      expect(errors).toEqual(expectedErrors);
+      expect(answer.errors.every((e) => e.message.length > 0)).toBe(true);
+      expect(answer.errors[1].message).toMatch(/e-404/);
+
+      const events = await allEvents(ledger.store);
+      expect(events.filter((e) => e.type !== 'PersonMembershipClaimed').map((e) => [e.type, e.streamName])).toEqual([
+        ['ParkRegistered', 'park-p-1'],
+        ['EnterpriseRegistered', 'enterprise-e-1'],
+        ['MemberJoined', memberStream('m-1')],
+        ['MemberLeft', memberStream('m-1')],
+        ['MemberJoined', memberStream('m-3')],
+      ]);
+      expect(await ledger.store.readStream(memberStream('m-2'))).toEqual([]);
+      expect(await ledger.store.readStream(memberStream('m-4'))).toEqual([]);
+      expect(answer.position).toBe(String(events.at(-1)!.position));
+    });
+
+    it('given more errors than maxErrors, then the first are listed and the rest counted', async () => {
+      const bad = Array.from({ length: 7 }, (_, i) => `{"broken": ${i}`).join('\n');
+      const answer = await ledger.engine.run(ndjson(bad), { caller: CALLER, maxErrors: 3 });
+      expect(answer).toMatchObject({ accepted: 0, duplicates: 0, rejected: 7, errorsOmitted: 4 });
+      expect(answer.errors.map((e) => e.line)).toEqual([1, 2, 3]);
+    });
+
+    it('given a file of blank lines only, then the import is refused as empty', async () => {
+      const refused = await ledger.engine.run(ndjson('\n\n  \n'), { caller: CALLER }).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(ImportRefused);
+      expect((refused as ImportRefused).code).toBe('EMPTY_IMPORT');
+    });
+  });
+
+  describe('the same commands as CSV and as NDJSON', () => {
+    const person = residentId(42);
+    const csvText =
+      '\ufeff操作,园区编号,企业编号,名称,设区市编号,园区级别,企业性质,职工人数,会员编号,身份证号,会员类别,生效日期\r\n' +
+      '登记园区,p-9,,"九江, 经开区",jiujiang,省级,,,,,,2014-01-01\r\n' +
+      '登记企业,p-9,e-9,"某""制造""公司",,,公有制,,,,,2014-02-01\r\n' +
+      '申报职工人数,,e-9,,,,,120,,,,2014-03-01\r\n' +
+      `入会,,e-9,王五,,,,,m-9,${person},农民工,2014-04-01\r\n`;
+    const sameAsNdjson = [
+      {
+        command: 'registerPark',
+        parkId: 'p-9',
+        name: '九江, 经开区',
+        cityId: 'jiujiang',
+        level: 'provincial',
+        effectiveDate: '2014-01-01',
+      },
+      {
+        effectiveDate: '2014-02-01',
+        ownership: 'public',
+        name: '某"制造"公司',
+        enterpriseId: 'e-9',
+        parkId: 'p-9',
+        command: 'registerEnterprise',
+      },
+      { command: 'reportHeadcount', enterpriseId: 'e-9', employees: 120, effectiveDate: '2014-03-01' },
+      {
+        command: 'join',
+        memberId: 'm-9',
+        personId: person,
+        name: '王五',
+        category: 'migrant',
+        enterpriseId: 'e-9',
+        effectiveDate: '2014-04-01',
+      },
+    ];
+
+    it('given the CSV imported, when the NDJSON of the same commands (keys in another order) is imported, then every line is a duplicate', async () => {
+      const ledger = openLedger();
+      try {
+        const fromCsv = await ledger.engine.run(csv(csvText), { caller: CALLER });
+        expect(fromCsv).toMatchObject({ accepted: 4, duplicates: 0, rejected: 0, errors: [] });
+        const fromNdjson = await ledger.engine.run(ndjson(ndjsonOf(sameAsNdjson)), { caller: CALLER });
+        expect(fromNdjson).toMatchObject({ accepted: 0, duplicates: 4, rejected: 0, errors: [] });
+
+        // The commandIds recorded are the ones derived from either form.
+        const ids = sameAsNdjson.map((fields) => derivedCommandId(ledger.identity, validateLine(fields) as ValidLine));
+        const events = (await allEvents(ledger.store)).filter((e) => e.type !== 'PersonMembershipClaimed');
+        expect(events.map((e) => e.metadata.commandId)).toEqual(ids);
+        // Keyed: the resident ID cannot be found in the id, and another key derives another id.
+        expect(ids[3]).not.toContain(person);
+        const other = new PersonIdentity(Buffer.alloc(32, 1));
+        expect(derivedCommandId(other, validateLine(sameAsNdjson[3]) as ValidLine)).not.toBe(ids[3]);
+      } finally {
+        await ledger.close();
+      }
+    });
+
+    it('given the same commands posted to POST /imports as CSV and then as NDJSON, then the second answer is all duplicates', async () => {
+      const service = await startLedger();
+      try {
+        const first = await service.as().post('/imports').set('Content-Type', 'text/csv; charset=utf-8').send(csvText);
+        expect({ status: first.status, body: first.body }).toMatchObject({
+          status: 200,
+          body: { accepted: 4, duplicates: 0, rejected: 0, errors: [] },
+        });
+        const second = await service
+          .as()
+          .post('/imports')
+          .set('Content-Type', 'application/x-ndjson')
+          .send(ndjsonOf(sameAsNdjson));
+        expect({ status: second.status, body: second.body }).toMatchObject({
+          status: 200,
+          body: { accepted: 0, duplicates: 4, rejected: 0, errors: [], position: first.body.position },
+        });
+        const member = await service.as().get('/members/m-9');
+        expect({ status: member.status, name: member.body.name }).toEqual({ status: 200, name: '王五' });
+      } finally {
+        await service.close();
+      }
+    });
+  });
+});
