@@ -1,19 +1,14 @@
-import { randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, statSync } from 'node:fs';
-import { userInfo } from 'node:os';
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../config/ledger-config.js';
-import { linesOf } from '../imports/import-lines.js';
-import { csvRecords, type ImportFormat, ImportRefused, ndjsonRecords } from '../imports/import-records.js';
-import { type LineError, LedgerImport } from '../imports/ledger-import.js';
-import { createEventStore, createMemberKeys } from '../infrastructure.module.js';
-import { PersonClaims } from '../membership/person-claims.js';
-import { PersonIdentity } from '../personal-data/person-identity.js';
-import { systemClock } from '../shared/clock.js';
+import { Worker } from 'node:worker_threads';
+import { ConfigError } from '../config/ledger-config.js';
+import type { ImportFormat } from '../imports/import-records.js';
+import type { ImportAnswer } from '../imports/ledger-import.js';
+import type { ImportJob, ImportWorkerMessage } from './import.worker.js';
 import { ProgressBar } from './progress.js';
 
-export const IMPORT_USAGE = `ledger import <file> [--format ndjson|csv] [--errors <file>] [--json]
+export const IMPORT_USAGE = `ledger import <file> [--format ndjson|csv] [--errors <file>] [--max-memory 1024] [--json]
 
 Imports a file of commands (contract section 9) straight into the ledger's store (embedded store
 in LEDGER_DATA_DIR, default ./data, or EventStoreDB when EVENTSTORE_CONNECTION_STRING is set),
@@ -25,11 +20,17 @@ code and the others go on. A line without commandId gets one derived from its co
 the same file again records nothing new, and a run cut short (even by kill -9) is finished by
 running it again. A running service picks the new events up within a second.
 --errors  also write every error as one JSON line to this file (the summary lists the first 1,000)
+--max-memory  the process's memory budget in MiB (default 1024: a province of 1.5 million members fits);
+          past it the import stops with exit 1, every batch written so far kept: run it again with more
 --json    print the answer as one line of JSON:
           { accepted, duplicates, rejected, errors, errorsOmitted, position, recordedAt, seconds, linesPerSecond, peakRssMiB }
 Exit status: 0 when every line was recorded or a duplicate, 1 when some were rejected, 2 on bad usage.`;
 
 const MAX_PRINTED_ERRORS = 20;
+/** The whole process's memory budget by default (issue 5: a province within 1 GiB). */
+const DEFAULT_MAX_MEMORY_MIB = 1024;
+/** What the process needs beside the worker's heap: code, SQLite page caches, buffers. */
+const NON_HEAP_MIB = 192;
 
 /** `ledger import <file>`: the bulk import, run against the store directly. */
 export async function importCommand(args: readonly string[]): Promise<number> {
@@ -39,6 +40,7 @@ export async function importCommand(args: readonly string[]): Promise<number> {
     options: {
       format: { type: 'string' },
       errors: { type: 'string' },
+      'max-memory': { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
@@ -56,44 +58,43 @@ export async function importCommand(args: readonly string[]): Promise<number> {
   const size = statSync(file).size;
   if (size === 0) throw new ConfigError(`${file} is empty: nothing to import`);
 
-  const config = loadConfig();
-  const store = createEventStore(config, systemClock);
-  const keys = createMemberKeys(config, systemClock);
-  const errorsOut = values.errors === undefined ? undefined : createWriteStream(resolve(values.errors));
+  const maxMemory = values['max-memory'] === undefined ? DEFAULT_MAX_MEMORY_MIB : Number(values['max-memory']);
+  if (!Number.isInteger(maxMemory) || maxMemory < 512)
+    throw new ConfigError(`--max-memory must be a whole number of MiB, at least 512, not "${values['max-memory']}"`);
+
   const started = Date.now();
   const bar = new ProgressBar('import');
-  let bytesRead = 0;
   let lines = 0;
-  const input = createReadStream(file, { highWaterMark: 1 << 20 });
-  // Counted as the import pulls them (a 'data' listener would read the whole file ahead).
-  async function* counted(): AsyncGenerator<Buffer> {
-    for await (const chunk of input as AsyncIterable<Buffer>) {
-      bytesRead += chunk.length;
-      yield chunk;
-    }
-  }
+  const job: ImportJob = { file, format, errorsPath: values.errors === undefined ? undefined : resolve(values.errors) };
   try {
-    const rawLines = linesOf(counted());
-    const records = format === 'csv' ? csvRecords(rawLines) : ndjsonRecords(rawLines);
-    const operator = `ledger import (${userInfo().username})`;
-    const answer = await new LedgerImport({
-      store,
-      keys,
-      identity: new PersonIdentity(config.personHashKey),
-      claims: new PersonClaims(store),
-      clock: systemClock,
-    }).run(records, {
-      caller: {
-        principal: { sub: operator, role: 'provincial-admin' },
-        actor: operator,
-        correlationId: `import-${randomUUID()}`,
-      },
-      onError: (error: LineError) => errorsOut?.write(`${JSON.stringify(error)}\n`),
-      onProgress: (p) => {
-        lines = p.lines;
-        // The bar and ETA by bytes read (the file's line count is known only at its end), the rate in lines.
-        bar.update(bytesRead, size, 'bytes', { count: p.lines, unit: 'lines' });
-      },
+    // The import runs in a worker whose heap is bounded, so that the whole process stays within
+    // --max-memory (V8 would otherwise let its heap grow far past what the import keeps alive).
+    const answer = await new Promise<ImportAnswer>((done, fail) => {
+      const worker = new Worker(new URL('./import.worker.js', import.meta.url), {
+        workerData: job,
+        resourceLimits: { maxOldGenerationSizeMb: maxMemory - NON_HEAP_MIB },
+      });
+      worker.on('message', (m: ImportWorkerMessage) => {
+        if (m.kind === 'progress') {
+          lines = m.lines;
+          // The bar and ETA by bytes read (the file's line count is known only at its end), the rate in lines.
+          bar.update(m.bytes, size, 'bytes', { count: m.lines, unit: 'lines' });
+        } else if (m.kind === 'done') {
+          done(m.answer);
+          // Its store and files are closed before it answers.
+          void worker.terminate();
+        } else fail(m.kind === 'refused' ? new ConfigError(m.message) : new Error(m.message));
+      });
+      worker.on('error', (error: Error & { code?: string }) =>
+        fail(
+          error.code === 'ERR_WORKER_OUT_OF_MEMORY'
+            ? new ImportOutOfMemory(
+                `the import needed more than --max-memory ${maxMemory} MiB; every batch written so far stays recorded: run it again with a larger --max-memory to finish`,
+              )
+            : error,
+        ),
+      );
+      worker.on('exit', (code) => fail(new Error(`the import worker stopped (exit ${code}) before answering`)));
     });
     const seconds = (Date.now() - started) / 1000;
     bar.done(
@@ -121,12 +122,10 @@ export async function importCommand(args: readonly string[]): Promise<number> {
     }
     return answer.rejected > 0 ? 1 : 0;
   } catch (error) {
-    if (error instanceof ImportRefused) throw new ConfigError(`${error.code}: ${error.message} ${JSON.stringify(error.details)}`);
-    throw error;
-  } finally {
-    input.destroy();
-    await new Promise<void>((done) => (errorsOut ? errorsOut.end(done) : done()));
-    await store.close();
-    await keys.close();
+    if (!(error instanceof ImportOutOfMemory)) throw error;
+    process.stderr.write(`\nledger import: ${error.message}\n`);
+    return 1;
   }
 }
+
+class ImportOutOfMemory extends Error {}
