@@ -109,6 +109,10 @@ export class CommandExecutor {
         try {
           await decision.beforeAppend?.(newEvents, revision);
           const result = await this.store.appendToStream(stream, newEvents, { expectedRevision: revision });
+          // Identical events already there, and no commandId to say they are ours: a twin command
+          // (same body, same revision) got there first. That is a conflict, not our success.
+          if (result.alreadyStored && meta.commandId === undefined)
+            throw new WrongExpectedRevisionError(stream, revision, result.streamRevision);
           const { streamRevision, position, recordedAt } = result;
           return { eventId: result.eventIds[0], streamRevision, position, recordedAt, replayed: false };
         } catch (error) {

@@ -32,6 +32,7 @@ export function checkAppend(
           position: last.position,
           recordedAt: last.metadata.recordedAt,
           eventIds: stored.map((e) => e.id),
+          alreadyStored: true,
         },
       };
     }

@@ -49,6 +49,12 @@ export interface AppendResult {
   readonly position: string;
   readonly recordedAt: string;
   readonly eventIds: readonly string[];
+  /**
+   * Set when these very events (same ids) already stood at the expected revision, so nothing was
+   * written: a retry, or a twin command decided against the same revision. (The embedded and
+   * in-memory adapters say so; EventStoreDB's idempotent append does not tell.)
+   */
+  readonly alreadyStored?: true;
 }
 
 export interface ReadAllOptions {

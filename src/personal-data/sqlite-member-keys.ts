@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { type Clock, systemClock } from '../shared/clock.js';
-import { openSqliteFile } from '../shared/sqlite-file.js';
+import { GroupCommit } from '../shared/group-commit.js';
+import { openSqliteFile, savepointsIn } from '../shared/sqlite-file.js';
 import { DATA_KEY_BYTES, MemberKeyErasedError, type MemberKeys } from './member-keys.port.js';
 
 interface KeyRow {
@@ -22,6 +23,7 @@ export class SqliteMemberKeys implements MemberKeys {
   private readonly insertKey: Database.Statement<[string, Buffer]>;
   private readonly eraseKey: Database.Statement<[string, string]>;
   private readonly createManyTx: (keys: ReadonlyMap<string, Buffer>) => string[];
+  private readonly group: GroupCommit;
 
   constructor(
     file: string,
@@ -42,6 +44,7 @@ export class SqliteMemberKeys implements MemberKeys {
       `INSERT INTO member_keys (member_id, data_key, erased_at) VALUES (?, NULL, ?)
        ON CONFLICT (member_id) DO UPDATE SET data_key = NULL, erased_at = COALESCE(member_keys.erased_at, excluded.erased_at)`,
     );
+    this.group = new GroupCommit(savepointsIn(this.db));
     this.createManyTx = this.db.transaction((keys: ReadonlyMap<string, Buffer>) => {
       const existing: string[] = [];
       for (const [memberId, key] of keys) if (this.insertKey.run(memberId, key).changes === 0) existing.push(memberId);
@@ -50,11 +53,14 @@ export class SqliteMemberKeys implements MemberKeys {
   }
 
   async getOrCreate(memberId: string): Promise<Buffer> {
-    // better-sqlite3 is synchronous: nothing runs between the read, the insert and the read back.
     let row = this.selectKey.get(memberId);
     if (!row) {
-      this.insertKey.run(memberId, randomBytes(DATA_KEY_BYTES));
-      row = this.selectKey.get(memberId)!;
+      // New keys of the same event-loop turn commit together (one fsync). better-sqlite3 is
+      // synchronous: nothing runs between the insert and the read back.
+      row = await this.group.run(() => {
+        this.insertKey.run(memberId, randomBytes(DATA_KEY_BYTES));
+        return this.selectKey.get(memberId)!;
+      });
     }
     if (row.erased_at !== null || row.data_key === null) throw new MemberKeyErasedError(memberId);
     return row.data_key;
@@ -78,6 +84,7 @@ export class SqliteMemberKeys implements MemberKeys {
   }
 
   async close(): Promise<void> {
+    if (this.db.open) this.group.flush();
     if (this.db.open) this.db.close();
   }
 }

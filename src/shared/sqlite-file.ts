@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { type Outcome } from './group-commit.js';
 
 /**
  * Opens (creating its folder) one of the ledger's SQLite files in WAL mode. FULL syncs every
@@ -14,4 +15,19 @@ export function openSqliteFile(file: string, synchronous: 'FULL' | 'NORMAL'): Da
   db.pragma(`synchronous = ${synchronous}`);
   db.pragma('busy_timeout = 5000');
   return db;
+}
+
+/** The `runAll` of a group commit (group-commit.ts) on a database: one IMMEDIATE transaction, a savepoint per work. */
+export function savepointsIn(db: Database.Database): (works: ReadonlyArray<() => unknown>) => Outcome[] {
+  // A transaction function called inside another runs as a savepoint (better-sqlite3).
+  const savepoint = db.transaction((work: () => unknown) => work());
+  return db.transaction((works: ReadonlyArray<() => unknown>): Outcome[] =>
+    works.map((work) => {
+      try {
+        return { ok: true, value: savepoint(work) };
+      } catch (error) {
+        return { ok: false, error };
+      }
+    }),
+  ).immediate;
 }

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { type Clock, monotonicIso, systemClock } from '../../shared/clock.js';
-import { openSqliteFile } from '../../shared/sqlite-file.js';
+import { GroupCommit } from '../../shared/group-commit.js';
+import { openSqliteFile, savepointsIn } from '../../shared/sqlite-file.js';
 import { checkAppend } from '../append-rules.js';
 import { AppendSignal, catchUpSubscription } from '../catch-up-subscription.js';
 import {
@@ -70,9 +71,11 @@ function toRecorded(row: EventRow): RecordedEvent {
 }
 
 /**
- * The default store: one SQLite file in WAL mode with synchronous=FULL. Each append is one
- * BEGIN IMMEDIATE transaction that bumps the stream's revision only if it still equals the
- * expected one, so the global position (the rowid) has no gaps that a reader could see.
+ * The default store: one SQLite file in WAL mode with synchronous=FULL. Each append bumps the
+ * stream's revision only if it still equals the expected one, so the global position (the rowid)
+ * has no gaps that a reader could see. The appends and commandId claims asked for in one turn of
+ * the event loop commit in one BEGIN IMMEDIATE transaction (group commit: one fsync), each in its
+ * own savepoint, and each caller is answered after that commit.
  */
 export class SqliteEventStore implements EventStore {
   private readonly db: Database.Database;
@@ -82,6 +85,7 @@ export class SqliteEventStore implements EventStore {
   private readonly stampedBatchTx: (appends: readonly BatchAppend[]) => AppendResult[];
   private readonly findClaimsTx: (commandIds: readonly string[]) => Map<string, { stream: string; fingerprint: string }>;
   private readonly stmts;
+  private readonly group: GroupCommit;
 
   constructor(
     file: string,
@@ -113,6 +117,7 @@ export class SqliteEventStore implements EventStore {
         'SELECT stream, fingerprint FROM command_ids WHERE command_id = ?',
       ),
     };
+    this.group = new GroupCommit(savepointsIn(this.db), () => this.signal.notify());
     this.appendTx = this.db.transaction((stream, events, expected) =>
       this.appendInTransaction(stream, events, expected, this.nextRecordedAt()),
     ).immediate as typeof this.appendTx;
@@ -192,11 +197,10 @@ export class SqliteEventStore implements EventStore {
     return { streamRevision: last, position: String(position), recordedAt, eventIds: events.map((e) => e.id) };
   }
 
+  /** Appends of the same event-loop turn commit together (one fsync); each is checked and fails alone. */
   async appendToStream(stream: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
     if (events.length === 0) throw new Error('nothing to append');
-    const result = this.appendTx(stream, events, options.expectedRevision);
-    this.signal.notify();
-    return result;
+    return this.group.run(() => this.appendTx(stream, events, options.expectedRevision));
   }
 
   async readStream(stream: string): Promise<RecordedEvent[]> {
@@ -250,12 +254,15 @@ export class SqliteEventStore implements EventStore {
   }
 
   async claimCommandId(commandId: string, stream: string, fingerprint: string): Promise<CommandClaim> {
-    if (this.stmts.claim.run(commandId, stream, fingerprint).changes === 1) return { status: 'claimed' };
-    const earlier = this.stmts.readClaim.get(commandId)!;
-    return { status: 'existing', stream: earlier.stream, fingerprint: earlier.fingerprint };
+    return this.group.run((): CommandClaim => {
+      if (this.stmts.claim.run(commandId, stream, fingerprint).changes === 1) return { status: 'claimed' };
+      const earlier = this.stmts.readClaim.get(commandId)!;
+      return { status: 'existing', stream: earlier.stream, fingerprint: earlier.fingerprint };
+    });
   }
 
   async close(): Promise<void> {
+    if (this.db.open) this.group.flush();
     this.signal.notify();
     if (this.db.open) this.db.close();
   }
