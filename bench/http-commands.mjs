@@ -4,32 +4,19 @@
 //   npm run bench                      full run
 //   npm run bench -- --smoke           small sizes, nothing written (CI)
 //   npm run bench -- --joins 5000 --connections 50
+import { benchArgs, freePort } from './bench-kit.mjs';
 import { spawn, execSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
-import { createServer } from 'node:net';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 
-const args = Object.fromEntries(
-  process.argv.slice(2).reduce((acc, a, i, all) => {
-    if (a.startsWith('--')) acc.push([a.slice(2), all[i + 1] && !all[i + 1].startsWith('--') ? all[i + 1] : 'true']);
-    return acc;
-  }, []),
-);
+const args = benchArgs();
 const smoke = args.smoke === 'true';
 const sequential = Number(args.sequential ?? (smoke ? 100 : 1000));
 const joins = Number(args.joins ?? (smoke ? 500 : 5000));
 const connections = Number(args.connections ?? (smoke ? 10 : 50));
-
-const freePort = () =>
-  new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
 let port;

@@ -20,29 +20,15 @@
 //   --dry-run prints the report without appending it.
 import { execSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import {
-  appendFileSync,
-  createReadStream,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { appendFileSync, createReadStream, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import { createServer } from 'node:net';
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
+import { benchArgs, commit, freePort, kib, machine, makeRandom, mib, sleep } from './bench-kit.mjs';
 
-const args = Object.fromEntries(
-  process.argv.slice(2).reduce((acc, a, i, all) => {
-    if (a.startsWith('--')) acc.push([a.slice(2), all[i + 1] && !all[i + 1].startsWith('--') ? all[i + 1] : 'true']);
-    return acc;
-  }, []),
-);
+const args = benchArgs();
 const smoke = args.smoke === 'true';
 const members = Number(String(args.members ?? (smoke ? 3000 : 1_500_000)).replaceAll('_', ''));
 const naiveLines = Number(String(args['naive-lines'] ?? (smoke ? 300 : 5000)).replaceAll('_', ''));
@@ -61,36 +47,6 @@ const TARGET_LINES_PER_S = 100_000;
 const TARGET_RSS_MIB = 1024;
 const log = (line) => process.stderr.write(`import bench: ${line}\n`);
 const errors = [];
-
-const freePort = () =>
-  new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const kib = (pid, field) => {
-  try {
-    const m = new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) : undefined;
-  } catch {
-    return undefined;
-  }
-};
-const mib = (k) => (k === undefined ? undefined : Math.round(k / 1024));
-
-/** mulberry32: the kill point, the same for the same seed. */
-function makeRandom(s) {
-  let a = s >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Runs a node child to its end (or until SIGKILLed after `killAfterMs`): stdout collected, stderr
@@ -305,28 +261,6 @@ async function firstLines(file, n) {
   reader.close();
   input.destroy();
   return lines;
-}
-
-function machine() {
-  let model = cpus()[0]?.model ?? 'cpu';
-  try {
-    model = /model name\s*:\s*(.+)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1]?.trim() ?? model;
-  } catch {}
-  return `${model}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
-}
-
-function commit() {
-  try {
-    const head = execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] })
-      .toString()
-      .trim();
-    const dirty = execSync('git status --porcelain --untracked-files=no', { stdio: ['ignore', 'pipe', 'ignore'] })
-      .toString()
-      .trim();
-    return dirty ? `${head} (with uncommitted changes)` : head;
-  } catch {
-    return 'uncommitted';
-  }
 }
 
 /** Runs one phase; an exception is recorded as an error of that phase and the bench goes on. */

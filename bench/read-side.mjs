@@ -10,18 +10,13 @@
 //   --dry-run prints the report without appending it.
 import { execSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
-import { createServer } from 'node:net';
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { benchArgs, commit, freePort, kib, machine, makeRandom, mib, sleep } from './bench-kit.mjs';
 
-const args = Object.fromEntries(
-  process.argv.slice(2).reduce((acc, a, i, all) => {
-    if (a.startsWith('--')) acc.push([a.slice(2), all[i + 1] && !all[i + 1].startsWith('--') ? all[i + 1] : 'true']);
-    return acc;
-  }, []),
-);
+const args = benchArgs();
 const smoke = args.smoke === 'true';
 const sizes = (args.sizes ?? (smoke ? '3000' : '150000,500000,1500000')).split(',').map((s) => Number(s.replaceAll('_', '')));
 const seed = Number(args.seed ?? 1);
@@ -40,36 +35,7 @@ const TARGET_REBUILD_RSS_MIB = 512;
 const log = (line) => process.stderr.write(`read-side bench: ${line}\n`);
 const errors = [];
 
-const freePort = () =>
-  new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-const kib = (pid, field) => {
-  try {
-    const m = new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) : undefined;
-  } catch {
-    return undefined;
-  }
-};
-const mib = (k) => (k === undefined ? undefined : Math.round(k / 1024));
-
-/** mulberry32: the queries' random dates and ids, the same for the same seed. */
-function makeRandom(s) {
-  let a = s >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Runs a node child to its end: stdout collected, stderr passed through, VmHWM sampled every 100 ms. */
 function runChild(argv, env) {
@@ -391,28 +357,6 @@ function sectionOf(r) {
   for (const [name, measured, ok] of targetsOf(r)) lines.push(`| ${name} | ${measured} | ${verdict(ok)} |`);
   lines.push('');
   return lines.join('\n');
-}
-
-function machine() {
-  let model = cpus()[0]?.model ?? 'cpu';
-  try {
-    model = /model name\s*:\s*(.+)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1]?.trim() ?? model;
-  } catch {}
-  return `${model}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
-}
-
-function commit() {
-  try {
-    const head = execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] })
-      .toString()
-      .trim();
-    const dirty = execSync('git status --porcelain --untracked-files=no', { stdio: ['ignore', 'pipe', 'ignore'] })
-      .toString()
-      .trim();
-    return dirty ? `${head} (with uncommitted changes)` : head;
-  } catch {
-    return 'uncommitted';
-  }
 }
 
 if (!existsSync('dist/src/main.js')) execSync('npm run build', { stdio: 'inherit' });

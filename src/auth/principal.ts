@@ -1,3 +1,5 @@
+import { DomainError } from '../shared/domain-error.js';
+
 /** Who is signed in, as the token says. */
 export type Role = 'provincial-admin' | 'city-officer' | 'park-clerk' | 'auditor';
 export const ROLES: readonly Role[] = ['provincial-admin', 'city-officer', 'park-clerk', 'auditor'];
@@ -42,6 +44,19 @@ export const mayWrite = (p: Principal, place: Place): boolean => p.role !== 'aud
 export function coversCity(p: Principal, cityId: string): boolean {
   return p.role === 'provincial-admin' || (p.role === 'city-officer' && p.cityId === cityId);
 }
+
+/** Why the principal may not write at these places (the first known one outside its scope), or undefined. */
+export function writeDenial(p: Principal, places: ReadonlyArray<Place | undefined>): string | undefined {
+  const outside = places.find((place): place is Place => place !== undefined && !mayWrite(p, place));
+  return outside && `outside the caller's scope (park ${outside.parkId}, city ${outside.cityId})`;
+}
+
+/** Why the principal may not act for the whole city, or undefined. */
+export const cityDenial = (p: Principal, cityId: string): string | undefined =>
+  coversCity(p, cityId) ? undefined : `outside the caller's scope (city ${cityId})`;
+
+/** The refusal the caller sees for a write outside its scope (the reason goes to the denial log only). */
+export const outsideScope = (target: string): DomainError => new DomainError('FORBIDDEN', `${target} is outside your scope`);
 
 /** Who made a request and which one: what commands record and refusals report. */
 export interface Caller {

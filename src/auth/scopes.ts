@@ -3,7 +3,7 @@ import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js
 import { readPark } from '../parks/park.reader.js';
 import { DomainError } from '../shared/domain-error.js';
 import { AccessDenials } from './access-denials.js';
-import { type Caller, covers, coversCity, mayWrite, type Place } from './principal.js';
+import { type Caller, cityDenial, covers, outsideScope, type Place, writeDenial } from './principal.js';
 
 /**
  * Checks each record a command or query touches against the caller's scope. Writing outside it
@@ -32,37 +32,38 @@ export class Scopes {
 
   /** Refuses (403) unless the caller may write at every known place; unknown places fall through to 404. */
   async assertWrite(meta: Caller, places: ReadonlyArray<Place | undefined>, target: string): Promise<void> {
-    const outside = places.find((p): p is Place => p !== undefined && !mayWrite(meta.principal, p));
-    if (!outside) return;
-    this.deny(meta, target, `outside the caller's scope (park ${outside.parkId}, city ${outside.cityId})`);
-    throw new DomainError('FORBIDDEN', `${target} is outside your scope`);
+    const denial = writeDenial(meta.principal, places);
+    if (denial === undefined) return;
+    this.recordDenial(meta, target, denial);
+    throw outsideScope(target);
   }
 
   /** Refuses (403) what the caller's role or side may not do, though the record is in scope. */
   assertAllowed(meta: Caller, allowed: boolean, target: string, why: string): void {
     if (allowed) return;
-    this.deny(meta, target, why);
+    this.recordDenial(meta, target, why);
     throw new DomainError('FORBIDDEN', `${target}: ${why}`);
   }
 
   /** Registering a park is a city-wide act: provincial admins, or the officer of that city. */
   assertWriteCity(meta: Caller, cityId: string, target: string): void {
-    if (coversCity(meta.principal, cityId)) return;
-    this.deny(meta, target, `outside the caller's scope (city ${cityId})`);
-    throw new DomainError('FORBIDDEN', `${target} is outside your scope`);
+    const denial = cityDenial(meta.principal, cityId);
+    if (denial === undefined) return;
+    this.recordDenial(meta, target, denial);
+    throw outsideScope(target);
   }
 
   /** Refuses as 404 unless the caller's scope covers at least one of the places. */
   assertRead(meta: Caller, places: readonly Place[], target: string, what: string, id: string): void {
     if (places.length === 0 || places.some((p) => covers(meta.principal, p))) return;
-    this.deny(meta, target, "read outside the caller's scope");
+    this.recordDenial(meta, target, "read outside the caller's scope");
     throw new DomainError('NOT_FOUND', `${what} ${id} does not exist`, { [`${what.toLowerCase()}Id`]: id });
   }
 
   /** Province-wide reads are for provincial admins and auditors (403 for the others). */
   assertProvince(meta: Caller, target: string): void {
     if (meta.principal.role === 'provincial-admin' || meta.principal.role === 'auditor') return;
-    this.deny(meta, target, 'province-wide read by a city or park role');
+    this.recordDenial(meta, target, 'province-wide read by a city or park role');
     throw new DomainError('FORBIDDEN', `${target} are for provincial roles; ask for your city or park`);
   }
 
@@ -83,7 +84,8 @@ export class Scopes {
     return places;
   }
 
-  private deny(meta: Caller, target: string, reason: string): void {
+  /** Writes a refusal to the denial log (who, what, why). */
+  recordDenial(meta: Caller, target: string, reason: string): void {
     this.denials.record({
       actor: meta.principal.sub,
       role: meta.principal.role,

@@ -159,10 +159,10 @@ function answerOf(events: readonly RecordedEvent[], replayed: boolean): CommandA
   };
 }
 
-const commandIdReused = (commandId: string) =>
+export const commandIdReused = (commandId: string) =>
   new DomainError('COMMAND_ID_REUSED', 'this commandId was already used for a different command', { commandId });
 
-function revisionMismatch(stream: string, expected: number, actual: ExpectedRevision): DomainError {
+export function revisionMismatch(stream: string, expected: number, actual: ExpectedRevision): DomainError {
   return new DomainError('REVISION_MISMATCH', `stream ${stream} is at revision ${String(actual)}, not ${expected}`, {
     expectedRevision: expected,
     currentRevision: actual === 'no_stream' ? null : actual,

@@ -1,5 +1,6 @@
-import { type Caller, coversCity, mayWrite, type Place } from '../auth/principal.js';
-import { decideCloseEnterprise, type Placement } from '../enterprises/close-enterprise/close-enterprise.decide.js';
+import { revisionMismatch } from '../command-handling/command-executor.js';
+import { type Caller, cityDenial, outsideScope, type Place, writeDenial } from '../auth/principal.js';
+import { decideCloseEnterprise, type Placement, placementsOf } from '../enterprises/close-enterprise/close-enterprise.decide.js';
 import { enterpriseStream } from '../enterprises/enterprise.events.js';
 import { decideEstablishEnterpriseUnion } from '../enterprises/establish-enterprise-union/establish-enterprise-union.decide.js';
 import { decideRegisterEnterprise } from '../enterprises/register-enterprise/register-enterprise.decide.js';
@@ -10,12 +11,11 @@ import { decideJoin } from '../membership/join/join.decide.js';
 import { decideLeave } from '../membership/leave/leave.decide.js';
 import { enterprisesOf, parkOn } from '../membership/member.reader.js';
 import { memberStream, type PersonRef } from '../membership/member.events.js';
-import { replay, timelineOf } from '../membership/member.timeline.js';
+import { type MemberHistory } from '../membership/member.timeline.js';
 import { decideTransfer } from '../membership/transfer/transfer.decide.js';
 import { decideEstablishParkUnion } from '../parks/establish-park-union/establish-park-union.decide.js';
 import { parkStream } from '../parks/park.events.js';
 import { decideRegisterPark } from '../parks/register-park/register-park.decide.js';
-import { DomainError } from '../shared/domain-error.js';
 import { type DecisionContext, type LedgerEvent } from '../shared/ledger-event.js';
 import { type ImportCommand } from './import-commands.js';
 import { type ImportLedgerState } from './import-ledger-state.js';
@@ -38,6 +38,8 @@ export interface Decided {
   readonly stream: string;
   readonly revision: ExpectedRevision;
   readonly events: readonly LedgerEvent[];
+  /** A member command: the history it was decided against (the state adds the new events to it). */
+  readonly history?: MemberHistory;
   /** A join: the person's claims stream is appended first, at this revision. */
   readonly personClaim?: { readonly personHash: string; readonly revision: ExpectedRevision };
 }
@@ -152,6 +154,7 @@ export class ImportDecisions {
           stream: memberStream(command.memberId),
           revision,
           events,
+          history,
           personClaim: { personHash: person.hash, revision: personEntry.revision },
         };
       }
@@ -175,7 +178,7 @@ export class ImportDecisions {
             : command.command === 'changeCategory'
               ? decideChangeCategory(command, history, mctx)
               : decideLeave(command, history, mctx);
-        return { stream: memberStream(command.memberId), revision, events };
+        return { stream: memberStream(command.memberId), revision, events, history };
       }
       default: {
         const unknown: never = command;
@@ -187,12 +190,8 @@ export class ImportDecisions {
   /** Every stay at the enterprise on the current timelines of the members ever placed there. */
   private async placementsAt(enterpriseId: string): Promise<Placement[]> {
     const placements: Placement[] = [];
-    for (const memberId of await this.state.membersEverAt(enterpriseId)) {
-      const result = replay(timelineOf(await this.state.member(memberId)));
-      if ('failure' in result) continue;
-      for (const stay of result.stays)
-        if (stay.enterpriseId === enterpriseId) placements.push({ memberId, from: stay.from, to: stay.to });
-    }
+    for (const memberId of await this.state.membersEverAt(enterpriseId))
+      placements.push(...placementsOf(enterpriseId, await this.state.member(memberId)));
     return placements;
   }
 
@@ -202,23 +201,21 @@ export class ImportDecisions {
   }
 
   private checkRevision(stream: string, revision: ExpectedRevision, expected: number | undefined): void {
-    if (expected === undefined || expected === revision) return;
-    throw new DomainError('REVISION_MISMATCH', `stream ${stream} is at revision ${String(revision)}, not ${expected}`, {
-      expectedRevision: expected,
-      currentRevision: revision === 'no_stream' ? null : revision,
-    });
+    if (expected !== undefined && expected !== revision) throw revisionMismatch(stream, expected, revision);
   }
 
+  /** The API's scope checks (auth/principal.ts), the refusal told to `onDenied` for the denial log. */
   private assertWrite(places: ReadonlyArray<Place | undefined>, target: string): void {
-    const outside = places.find((p): p is Place => p !== undefined && !mayWrite(this.caller.principal, p));
-    if (!outside) return;
-    this.caller.onDenied?.(target, `outside the caller's scope (park ${outside.parkId}, city ${outside.cityId})`);
-    throw new DomainError('FORBIDDEN', `${target} is outside your scope`);
+    this.refuse(writeDenial(this.caller.principal, places), target);
   }
 
   private assertCity(cityId: string, target: string): void {
-    if (coversCity(this.caller.principal, cityId)) return;
-    this.caller.onDenied?.(target, `outside the caller's scope (city ${cityId})`);
-    throw new DomainError('FORBIDDEN', `${target} is outside your scope`);
+    this.refuse(cityDenial(this.caller.principal, cityId), target);
+  }
+
+  private refuse(denial: string | undefined, target: string): void {
+    if (denial === undefined) return;
+    this.caller.onDenied?.(target, denial);
+    throw outsideScope(target);
   }
 }

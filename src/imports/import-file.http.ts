@@ -11,7 +11,7 @@ import {
 } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { Writes } from '../auth/access.decorators.js';
-import { AccessDenials } from '../auth/access-denials.js';
+import { Scopes } from '../auth/scopes.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
 import { type RequestMeta, Meta } from '../http/request-meta.js';
 import { PersonClaims } from '../membership/person-claims.js';
@@ -42,7 +42,7 @@ export class ImportRunner {
     @Inject(PERSON_IDENTITY) identity: PersonIdentity,
     @Inject(CLOCK) clock: Clock,
     claims: PersonClaims,
-    private readonly denials: AccessDenials,
+    private readonly scopes: Scopes,
   ) {
     this.engine = new LedgerImport({ store, keys, identity, claims, clock });
   }
@@ -59,19 +59,7 @@ export class ImportRunner {
     this.running = true;
     try {
       return await this.engine.run(read(linesOf(req)), {
-        caller: {
-          ...meta,
-          onDenied: (target, reason) =>
-            this.denials.record({
-              actor: meta.actor,
-              role: meta.principal.role,
-              method: meta.method,
-              path: meta.path,
-              target,
-              reason,
-              correlationId: meta.correlationId,
-            }),
-        },
+        caller: { ...meta, onDenied: (target, reason) => this.scopes.recordDenial(meta, target, reason) },
       });
     } finally {
       this.running = false;

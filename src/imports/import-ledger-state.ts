@@ -7,16 +7,8 @@ import {
 } from '../enterprises/enterprise.state.js';
 import { type EventStore, type ExpectedRevision, type RecordedEvent, revisionOf } from '../event-store/event-store.port.js';
 import { type MemberEvent, memberStream } from '../membership/member.events.js';
-import { type OtherMembership } from '../membership/member.rules.js';
-import {
-  emptyHistory,
-  evolveHistory,
-  foldHistory,
-  type MemberFact,
-  type MemberHistory,
-  replay,
-  timelineOf,
-} from '../membership/member.timeline.js';
+import { membershipOf, type OtherMembership } from '../membership/member.rules.js';
+import { emptyHistory, evolveHistory, foldHistory, type MemberFact, type MemberHistory } from '../membership/member.timeline.js';
 import { type PersonClaims, type PersonMembershipClaimed, personStream } from '../membership/person-claims.js';
 import { type ParkEvent, parkStream } from '../parks/park.events.js';
 import { evolvePark, foldPark, initialParkState, type ParkState } from '../parks/park.state.js';
@@ -188,11 +180,8 @@ export class ImportLedgerState {
   async otherMemberships(personHash: string, memberId: string): Promise<OtherMembership[]> {
     const others: OtherMembership[] = [];
     for (const id of (await this.person(personHash)).memberIds) {
-      if (id === memberId) continue;
-      const history = await this.member(id);
-      const ofPerson = history.facts.some((f) => f.type === 'MemberJoined' && f.data.person.hash === personHash);
-      const result = replay(timelineOf(history));
-      if (ofPerson && !('failure' in result)) others.push({ memberId: id, periods: result.periods, stays: result.stays });
+      const membership = id === memberId ? undefined : membershipOf(personHash, await this.member(id));
+      if (membership) others.push(membership);
     }
     return others;
   }

@@ -1,3 +1,4 @@
+import { commandIdReused } from '../command-handling/command-executor.js';
 import { deterministicUuid } from '../event-store/event-ids.js';
 import {
   type BatchAppend,
@@ -11,7 +12,7 @@ import {
 } from '../event-store/event-store.port.js';
 import { memberStream } from '../membership/member.events.js';
 import { type PersonClaims, type PersonMembershipClaimed, personStream } from '../membership/person-claims.js';
-import { nameDigest, sealName } from '../personal-data/encrypted-member-names.js';
+import { memberErased, nameDigest, sealName } from '../personal-data/encrypted-member-names.js';
 import { DATA_KEY_BYTES, MemberKeyErasedError, type MemberKeys } from '../personal-data/member-keys.port.js';
 import { randomBytesPooled } from '../personal-data/random-pool.js';
 import { type PersonIdentity } from '../personal-data/person-identity.js';
@@ -224,8 +225,7 @@ export class LedgerImport {
       const { stream, body } = commandTarget(command, join?.data);
       const fingerprint = commandFingerprint(command.command, body);
       if (earlier) {
-        if (earlier.stream !== stream || earlier.fingerprint !== fingerprint)
-          throw new DomainError('COMMAND_ID_REUSED', 'this commandId was already used for a different command');
+        if (earlier.stream !== stream || earlier.fingerprint !== fingerprint) throw commandIdReused(commandId);
         return void batch.outcomes.push({ kind: 'duplicate' });
       }
       const decided = await decisions.decide(command, ctx, valid.expectedRevision, join?.data);
@@ -277,12 +277,8 @@ export class LedgerImport {
         key = stored;
       }
     } catch (error) {
-      if (!(error instanceof MemberKeyErasedError)) throw error;
-      throw new DomainError(
-        'MEMBER_ERASED',
-        `the personal data of member ${memberId} was erased; record the person under a new memberId`,
-        { memberId },
-      );
+      if (error instanceof MemberKeyErasedError) throw memberErased(memberId);
+      throw error;
     }
     if (!key) key = newKey = randomBytesPooled(DATA_KEY_BYTES);
     return {
@@ -342,7 +338,7 @@ export class LedgerImport {
       case 'transfer':
       case 'changeCategory':
       case 'leave':
-        return state.recordMember(await state.member(command.memberId), stored);
+        return state.recordMember(decided.history!, stored);
       default:
         return state.recordEnterprise(command.enterpriseId, stored);
     }

@@ -21,6 +21,15 @@ export interface OtherMembership {
   readonly stays: readonly Stay[];
 }
 
+/** The history's membership as another membership of the person, if it is theirs and its timeline replays. */
+export function membershipOf(personHash: string, history: MemberHistory): OtherMembership | undefined {
+  const ofPerson = history.facts.some((f) => f.type === 'MemberJoined' && f.data.person.hash === personHash);
+  const result = replay(timelineOf(history));
+  return ofPerson && !('failure' in result)
+    ? { memberId: history.memberId, periods: result.periods, stays: result.stays }
+    : undefined;
+}
+
 export interface MemberDecisionContext extends DecisionContext {
   /** Every enterprise the candidate timeline places the member at (and the target of the command). */
   readonly enterprises: ReadonlyMap<string, EnterpriseState>;

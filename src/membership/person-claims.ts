@@ -10,8 +10,8 @@ import {
 import { deterministicUuid } from '../event-store/event-ids.js';
 import { type LedgerEvent, type Stored } from '../shared/ledger-event.js';
 import { type MemberEvent, memberStream } from './member.events.js';
-import { type OtherMembership } from './member.rules.js';
-import { foldHistory, replay, timelineOf } from './member.timeline.js';
+import { membershipOf, type OtherMembership } from './member.rules.js';
+import { foldHistory } from './member.timeline.js';
 
 /**
  * A person's stream names every member id the person ever held. Any command that can lengthen
@@ -56,10 +56,11 @@ export class PersonClaims {
     const ids = [...new Set(claims.map((c) => c.data.memberId))].filter((id) => id !== memberId);
     const others: OtherMembership[] = [];
     for (const id of ids) {
-      const history = foldHistory(id, (await this.store.readStream(memberStream(id))) as Array<Stored<MemberEvent>>);
-      const ofPerson = history.facts.some((f) => f.type === 'MemberJoined' && f.data.person.hash === personHash);
-      const result = replay(timelineOf(history));
-      if (ofPerson && !('failure' in result)) others.push({ memberId: id, periods: result.periods, stays: result.stays });
+      const membership = membershipOf(
+        personHash,
+        foldHistory(id, (await this.store.readStream(memberStream(id))) as Array<Stored<MemberEvent>>),
+      );
+      if (membership) others.push(membership);
     }
     return { personHash, revision: revisionOf(claims), others, claimed: new Set(claims.map((c) => claimedEventId(c.data))) };
   }

@@ -14,6 +14,12 @@ const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const B64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
+/** The refusal of a new name for a member whose personal data was erased. */
+export const memberErased = (memberId: string): DomainError =>
+  new DomainError('MEMBER_ERASED', `the personal data of member ${memberId} was erased; record the person under a new memberId`, {
+    memberId,
+  });
+
 /** Seals a name under the member's key (what `seal` does once it has the key; bulk import calls it directly). */
 export function sealName(key: Buffer, memberId: string, name: string): string {
   const iv = randomBytesPooled(IV_BYTES);
@@ -49,12 +55,7 @@ export class EncryptedMemberNames implements MemberNames {
     try {
       return await this.keys.getOrCreate(memberId);
     } catch (error) {
-      if (error instanceof MemberKeyErasedError)
-        throw new DomainError(
-          'MEMBER_ERASED',
-          `the personal data of member ${memberId} was erased; record the person under a new memberId`,
-          { memberId },
-        );
+      if (error instanceof MemberKeyErasedError) throw memberErased(memberId);
       throw error;
     }
   }

@@ -255,6 +255,26 @@ export function describeEventStoreContract(
           expect(read.map((e) => e.id)).toEqual([read[0].id, contenders[won[0]].id]);
         },
       );
+
+      it_(
+        'given appends to other streams asked for at the same moment as a conflicting one, then the conflict fails alone and the others are stored',
+        async () => {
+          const busy = stream('busy');
+          await store.appendToStream(busy, [event('MemberJoined')], { expectedRevision: 'no_stream' });
+          const others = [stream('calm-1'), stream('calm-2')];
+
+          const outcomes = await Promise.allSettled([
+            store.appendToStream(others[0], [event('MemberJoined')], { expectedRevision: 'no_stream' }),
+            store.appendToStream(busy, [event('MemberLeft')], { expectedRevision: 'no_stream' }),
+            store.appendToStream(others[1], [event('MemberJoined')], { expectedRevision: 'no_stream' }),
+          ]);
+
+          expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+          expect((outcomes[1] as PromiseRejectedResult).reason).toBeInstanceOf(WrongExpectedRevisionError);
+          for (const s of others) expect(await store.readStream(s)).toHaveLength(1);
+          expect(await store.readStream(busy)).toHaveLength(1);
+        },
+      );
     });
 
     describe('idempotent retries', () => {

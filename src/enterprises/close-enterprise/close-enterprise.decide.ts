@@ -1,6 +1,7 @@
 import { DomainError, notFound } from '../../shared/domain-error.js';
 import { assertEffectiveDate } from '../../shared/effective-date.js';
 import { type DecisionContext } from '../../shared/ledger-event.js';
+import { type MemberHistory, replay, timelineOf } from '../../membership/member.timeline.js';
 import { type EnterpriseClosed } from '../enterprise.events.js';
 import { type EnterpriseState } from '../enterprise.state.js';
 
@@ -14,6 +15,15 @@ export interface Placement {
   readonly memberId: string;
   readonly from: string;
   readonly to?: string;
+}
+
+/** The member's stays at the enterprise on its current timeline (none when the timeline does not replay). */
+export function placementsOf(enterpriseId: string, history: MemberHistory): Placement[] {
+  const result = replay(timelineOf(history));
+  if ('failure' in result) return [];
+  return result.stays
+    .filter((stay) => stay.enterpriseId === enterpriseId)
+    .map((stay) => ({ memberId: history.memberId, from: stay.from, to: stay.to }));
 }
 
 export function decideCloseEnterprise(

@@ -3,10 +3,9 @@ import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { CommandAnswer, CommandMeta } from '../../command-handling/command-executor.js';
 import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port.js';
 import { readMember } from '../../membership/member.reader.js';
-import { replay, timelineOf } from '../../membership/member.timeline.js';
 import { MemberRoster } from '../../read-models/member-roster.js';
 import { EnterpriseCommands } from '../enterprise-commands.js';
-import { type CloseEnterpriseInput, decideCloseEnterprise, type Placement } from './close-enterprise.decide.js';
+import { type CloseEnterpriseInput, decideCloseEnterprise, type Placement, placementsOf } from './close-enterprise.decide.js';
 
 export class CloseEnterprise extends Command<CommandAnswer> {
   constructor(
@@ -34,12 +33,8 @@ export class CloseEnterpriseHandler implements ICommandHandler<CloseEnterprise> 
   /** Every stay at the enterprise on the current timelines of the members ever placed there. */
   private async placementsAt(enterpriseId: string): Promise<Placement[]> {
     const placements: Placement[] = [];
-    for (const memberId of await this.roster.membersEverAt(enterpriseId)) {
-      const result = replay(timelineOf(await readMember(this.store, memberId)));
-      if ('failure' in result) continue;
-      for (const stay of result.stays)
-        if (stay.enterpriseId === enterpriseId) placements.push({ memberId, from: stay.from, to: stay.to });
-    }
+    for (const memberId of await this.roster.membersEverAt(enterpriseId))
+      placements.push(...placementsOf(enterpriseId, await readMember(this.store, memberId)));
     return placements;
   }
 }
