@@ -4,6 +4,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ExpectedFigures } from '../../src/synthetic-province/synthetic-province.js';
+import { generatedCounts } from '../support/generated-figures.js';
 
 /*
  * `ledger import` as a child process (bin/ledger.js on the built code) over a temp data dir:
@@ -43,10 +45,7 @@ function ledger(dataDir: string, cwd: string, ...args: string[]): Run {
 interface Generated {
   readonly file: string;
   readonly lines: number;
-  readonly expected: { asOf: string; members: number; byCategory: Record<string, number>; employees: number } & Record<
-    string,
-    unknown
-  >;
+  readonly expected: ExpectedFigures;
 }
 
 function generate(dir: string, members: number, name: string): Generated {
@@ -100,16 +99,6 @@ function figures(dataDir: string, cwd: string, asOf: string): { totals: Record<s
   const answer = JSON.parse(res.stdout) as { totals: Record<string, unknown>; groups: unknown[] };
   return { totals: answer.totals, groups: answer.groups };
 }
-
-const expectedTotals = (e: Generated['expected']) => ({
-  members: e.members,
-  byCategory: e.byCategory,
-  employees: e.employees,
-  enterprises: e.enterprises,
-  enterprisesWithUnion: e.enterprisesWithUnion,
-  parks: e.parks,
-  parksWithUnion: e.parksWithUnion,
-});
 
 describe('ledger import: a file of commands into the store, from the command line', () => {
   let dir: string;
@@ -166,7 +155,7 @@ describe('ledger import: a file of commands into the store, from the command lin
       recordedAt: null,
     });
     expect(logOf(data)).toEqual(log);
-    expect(figures(data, dir, small.expected.asOf).totals).toMatchObject(expectedTotals(small.expected));
+    expect(figures(data, dir, small.expected.asOf).totals).toMatchObject(generatedCounts(small.expected));
   }, 90_000);
 
   it('given a run killed with SIGKILL part way, when it is run again, then the ledger ends exactly as after one uninterrupted run', async () => {
@@ -211,7 +200,7 @@ describe('ledger import: a file of commands into the store, from the command lin
     expect(resumedLog.keys).toBe(30000);
     const resumedFigures = figures(killed, dir, large.expected.asOf);
     expect(resumedFigures).toEqual(figures(whole, dir, large.expected.asOf));
-    expect(resumedFigures.totals).toMatchObject(expectedTotals(large.expected));
+    expect(resumedFigures.totals).toMatchObject(generatedCounts(large.expected));
   }, 120_000);
 
   it('given some lines the ledger refuses, then exit 1, each one printed with its line and code, all of them in --errors', () => {
