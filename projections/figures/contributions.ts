@@ -1,7 +1,7 @@
 import type { RecordedEvent } from '../../src/event-store/event-store.port.js';
 import { foldEnterprise } from '../../src/enterprises/enterprise.state.js';
 import type { EnterpriseEvent } from '../../src/enterprises/enterprise.events.js';
-import type { MemberEvent } from '../../src/membership/member.events.js';
+import type { MemberEvent, MemberFactEvent } from '../../src/membership/member.events.js';
 import { foldHistory, neverJoined, type Standing, step, timelineOf } from '../../src/membership/member.timeline.js';
 import type { ParkEvent } from '../../src/parks/park.events.js';
 import { foldPark } from '../../src/parks/park.state.js';
@@ -44,24 +44,29 @@ export function memberContributions(memberId: string, events: ReadonlyArray<Reco
     const next = step(standing, fact.event);
     // An accepted timeline always replays; if one ever did not, it counts up to the fact that breaks.
     if ('code' in next) break;
-    const date = fact.event.data.effectiveDate;
-    if (standing.status === 'active') {
-      const { parkId, enterpriseId } = standing.placement;
-      add(out, at('members', date, parkId, enterpriseId, standing.category), -1);
-      if (fact.event.type === 'MemberLeft') add(out, at('left', date, parkId, enterpriseId, fact.event.data.reason), 1);
-      if (fact.event.type === 'MemberTransferred' && next.status === 'active')
-        add(out, at('transferred', date, parkId, enterpriseId, null, next.placement.parkId, next.placement.enterpriseId), 1);
-      if (fact.event.type === 'MemberCategoryChanged' && next.status === 'active')
-        add(out, at('categoryChanged', date, parkId, enterpriseId, `${standing.category}>${next.category}`), 1);
-    }
-    if (next.status === 'active') {
-      const { parkId, enterpriseId } = next.placement;
-      add(out, at('members', date, parkId, enterpriseId, next.category), 1);
-      if (fact.event.type === 'MemberJoined') add(out, at('joined', date, parkId, enterpriseId, next.category), 1);
-    }
+    addStep(out, standing, fact.event, next);
     standing = next;
   }
   return out;
+}
+
+/** What one step of a member's timeline adds: out of the old cell, into the new one, and the flow between. */
+export function addStep(out: Contributions, standing: Standing, fact: MemberFactEvent, next: Standing): void {
+  const date = fact.data.effectiveDate;
+  if (standing.status === 'active') {
+    const { parkId, enterpriseId } = standing.placement;
+    add(out, at('members', date, parkId, enterpriseId, standing.category), -1);
+    if (fact.type === 'MemberLeft') add(out, at('left', date, parkId, enterpriseId, fact.data.reason), 1);
+    if (fact.type === 'MemberTransferred' && next.status === 'active')
+      add(out, at('transferred', date, parkId, enterpriseId, null, next.placement.parkId, next.placement.enterpriseId), 1);
+    if (fact.type === 'MemberCategoryChanged' && next.status === 'active')
+      add(out, at('categoryChanged', date, parkId, enterpriseId, `${standing.category}>${next.category}`), 1);
+  }
+  if (next.status === 'active') {
+    const { parkId, enterpriseId } = next.placement;
+    add(out, at('members', date, parkId, enterpriseId, next.category), 1);
+    if (fact.type === 'MemberJoined') add(out, at('joined', date, parkId, enterpriseId, next.category), 1);
+  }
 }
 
 /**
@@ -161,14 +166,13 @@ export function contributionsOf(entity: FigureEntity, events: ReadonlyArray<Reco
 
 /** What recording one more event changed: the new contributions minus the old, by key. */
 export function deltasBetween(before: Contributions, after: Contributions): FigureDelta[] {
-  const deltas: FigureDelta[] = [];
+  const keyed: Array<[string, FigureDelta]> = [];
   for (const [key, { contribution, amount }] of after) {
     const change = amount - (before.get(key)?.amount ?? 0);
-    if (change !== 0) deltas.push({ ...contribution, amount: change });
+    if (change !== 0) keyed.push([key, { ...contribution, amount: change }]);
   }
   for (const [key, { contribution, amount }] of before)
-    if (!after.has(key) && amount !== 0) deltas.push({ ...contribution, amount: -amount });
-  // A stable order, so the live path and a rebuild store identical rows.
-  const keyed = deltas.map((d) => [contributionKey(d), d] as const);
+    if (!after.has(key) && amount !== 0) keyed.push([key, { ...contribution, amount: -amount }]);
+  // A stable order (by key, which each map holds already), so the live path and a rebuild store identical rows.
   return keyed.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([, d]) => d);
 }

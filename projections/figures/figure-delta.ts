@@ -43,4 +43,17 @@ export const CATEGORY_PAIRS: ReadonlyArray<readonly [Category, Category]> = CATE
 );
 
 export const contributionKey = (c: Contribution): string =>
-  [c.measure, c.date, c.parkId, c.enterpriseId ?? '', c.detail ?? '', c.toParkId ?? '', c.toEnterpriseId ?? ''].join('|');
+  // Concatenation rather than [].join: it runs for every contribution of every event on replay.
+  c.measure +
+  '|' +
+  c.date +
+  '|' +
+  c.parkId +
+  '|' +
+  (c.enterpriseId ?? '') +
+  '|' +
+  (c.detail ?? '') +
+  '|' +
+  (c.toParkId ?? '') +
+  '|' +
+  (c.toEnterpriseId ?? '');

@@ -1,28 +1,35 @@
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/ledger-config.js';
 import { createEventStore } from '../infrastructure.module.js';
 import { rebuildFigures } from '../read-models/figures/figure-builder.js';
-import { rebuildMemberRoster } from '../read-models/member-roster.js';
+import { rebuildMemberRoster, RosterBeside } from '../read-models/member-roster.js';
 import { openReadModelDb } from '../read-models/read-model-store.js';
 import { systemClock } from '../shared/clock.js';
 import { ProgressBar } from './progress.js';
 
-export const REBUILD_USAGE = `ledger rebuild [--json]
+export const REBUILD_USAGE = `ledger rebuild [--threads N] [--json]
 
 Rebuilds every read model from zero from the event log (embedded store in LEDGER_DATA_DIR, default
 ./data, or EventStoreDB when EVENTSTORE_CONNECTION_STRING is set), with a progress bar on stderr.
 The figures are built beside the serving build and take its place when complete; a running
 service switches to them on its next catch-up. Interrupted (even by kill -9), it leaves the
 serving build as it was: run it again.
+--threads N splits the embedded log's figure streams into N shares, each projected by its own
+worker thread (default: the machine's cores, at most 8); 1 projects in one thread.
 --json prints one line of JSON at the end: { events, seconds, eventsPerSecond, peakRssMiB }.`;
 
 /** `ledger rebuild`: every read model rebuilt from the log. */
 export async function rebuildCommand(args: readonly string[]): Promise<number> {
   const { values } = parseArgs({
     args: [...args],
-    options: { json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      json: { type: 'boolean', default: false },
+      threads: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
     strict: true,
   });
   if (values.help) {
@@ -32,22 +39,30 @@ export async function rebuildCommand(args: readonly string[]): Promise<number> {
   const dataDir = resolve(process.env.LEDGER_DATA_DIR ?? './data');
   if (process.env.EVENTSTORE_CONNECTION_STRING === undefined && !existsSync(join(dataDir, 'events.sqlite')))
     throw new ConfigError(`no ledger in ${dataDir} (events.sqlite not found); set LEDGER_DATA_DIR`);
+  const threads = values.threads === undefined ? Math.min(8, availableParallelism()) : Number(values.threads);
+  if (!Number.isInteger(threads) || threads < 1 || threads > 64)
+    throw new ConfigError(`--threads must be a whole number from 1 to 64, not ${values.threads}`);
   const config = loadConfig();
   const store = createEventStore(config, systemClock);
   const db = openReadModelDb(join(config.dataDir, 'read-models.sqlite'));
   const started = Date.now();
   try {
-    const figures = new ProgressBar('figures');
-    const built = await rebuildFigures(
-      db,
-      store,
-      () => new Date().toISOString(),
-      (p) => figures.update(p.done, p.total),
-    );
+    const figures = new ProgressBar('figures and members-by-enterprise');
+    const roster = new RosterBeside(db);
+    const built = await rebuildFigures(db, store, () => new Date().toISOString(), {
+      shares: threads,
+      onProgress: (p) => figures.update(p.done, p.total, 'positions', { count: p.events, unit: 'events' }),
+      onRoster: (rows) => roster.add(rows),
+    });
     figures.done(`${built.events.toLocaleString('en')} events, build ${built.build.build} now serves`);
-    const roster = new ProgressBar('members-by-enterprise');
-    const rosterEvents = await rebuildMemberRoster(db, store, (done, total) => roster.update(done, total, 'positions'));
-    roster.done(`${rosterEvents.toLocaleString('en')} events`);
+    if (built.sharedUpTo !== undefined) roster.promote(built.sharedUpTo);
+    else {
+      // The store cannot be read in shares (EventStoreDB): the roster follows the log on its own.
+      roster.drop();
+      const bar = new ProgressBar('members-by-enterprise');
+      const rosterEvents = await rebuildMemberRoster(db, store, (done, total) => bar.update(done, total, 'positions'));
+      bar.done(`${rosterEvents.toLocaleString('en')} events`);
+    }
     const seconds = (Date.now() - started) / 1000;
     if (values.json)
       process.stdout.write(

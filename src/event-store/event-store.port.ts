@@ -63,6 +63,15 @@ export interface ReadAllOptions {
   readonly maxCount: number;
 }
 
+export interface ShareOptions {
+  readonly after?: string;
+  readonly upTo: string;
+  readonly maxCount: number;
+  readonly prefixes: readonly string[];
+  readonly share: number;
+  readonly shares: number;
+}
+
 export type EventHandler = (event: RecordedEvent) => Promise<void> | void;
 
 export interface Subscription {
@@ -110,13 +119,15 @@ export interface EventStore {
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
 
   /**
-   * Optional, for rebuilds: every event at or before `upTo` of the streams whose names start with
-   * one of `prefixes`, one stream at a time (each in revision order, streams in any order).
+   * Optional, for rebuilds split across threads: a page of the log after `after` and at or before
+   * `upTo`, in log order, of the streams named with one of `prefixes`, and only those in share
+   * `share` of `shares` (streams are split by name, so each stream falls in exactly one share).
+   * Lean: an event's metadata carries `recordedAt` only, which is what projections read.
    */
-  readStreamsUpTo?(upTo: string, prefixes: readonly string[], onStream: (events: RecordedEvent[]) => void): Promise<void>;
+  readAllShare?(options: ShareOptions): Promise<RecordedEvent[]>;
 
-  /** Optional, for progress: how many events of those streams lie at or before `upTo`. */
-  countStreamEventsUpTo?(upTo: string, prefixes: readonly string[]): Promise<number>;
+  /** Optional: where another thread opens this same store (`openEventStoreAt`), for rebuilds split across threads. */
+  readonly location?: string;
 
   /** Position of the newest event in the global log, or undefined when the log is empty. */
   headPosition(): Promise<string | undefined>;

@@ -551,6 +551,63 @@ export function describeEventStoreContract(
       );
     });
 
+    describe('readAllShare (optional: rebuilds split across threads)', () => {
+      it_(
+        'given events on several streams, when the log is read in 1, 2 and 3 shares, then each stream falls in exactly one share, each share is in log order with lean metadata, and together they are the log',
+        async () => {
+          if (!store.readAllShare) return void expect(store.readAllShare).toBeUndefined();
+          const names = ['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((l) => stream(`share-${l}`));
+          for (let round = 0; round < 3; round++)
+            for (const [i, s] of names.entries())
+              if (i % (round + 1) === 0)
+                await store.appendToStream(s, [event('MemberJoined', { round })], {
+                  expectedRevision: round === 0 ? 'no_stream' : (await store.readStream(s)).length - 1,
+                });
+          await store.appendToStream(`person-${run}-share`, [event('PersonClaimed')], { expectedRevision: 'no_stream' });
+          const upTo = (await store.headPosition())!;
+          const log = await ownLog();
+          for (const shares of [1, 2, 3]) {
+            const read: RecordedEvent[][] = [];
+            for (let share = 0; share < shares; share++) {
+              const pages: RecordedEvent[] = [];
+              let after = start;
+              for (;;) {
+                // Small pages, so paging is part of what is checked.
+                const page = await store.readAllShare({ after, upTo, maxCount: 2, prefixes: ['member-'], share, shares });
+                pages.push(...page);
+                if (page.length < 2) break;
+                after = page[page.length - 1].position;
+              }
+              read.push(own(pages));
+            }
+            for (const pages of read) {
+              const positions = pages.map((e) => BigInt(e.position));
+              expect(positions).toEqual([...positions].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0)));
+            }
+            const streamsOf = read.map((pages) => new Set(pages.map((e) => e.streamName)));
+            for (const name of names) expect(streamsOf.filter((set) => set.has(name))).toHaveLength(1);
+            const all = read.flat().sort((x, y) => Number(BigInt(x.position) - BigInt(y.position)));
+            expect(all.map((e) => [e.id, e.type, e.data, e.streamName, e.revision, e.position])).toEqual(
+              log.map((e) => [e.id, e.type, e.data, e.streamName, e.revision, e.position]),
+            );
+            expect(all.map((e) => e.metadata.recordedAt)).toEqual(log.map((e) => e.metadata.recordedAt));
+          }
+          // Nothing past upTo, and only the prefixes asked for.
+          const later = stream('share-later');
+          await store.appendToStream(later, [event('MemberJoined')], { expectedRevision: 'no_stream' });
+          const page = await store.readAllShare({
+            after: start,
+            upTo,
+            maxCount: 1000,
+            prefixes: ['member-'],
+            share: 0,
+            shares: 1,
+          });
+          expect(page.some((e) => e.streamName === later || e.streamName.startsWith('person-'))).toBe(false);
+        },
+      );
+    });
+
     describe('appendBatch and findCommandClaims (optional: bulk import)', () => {
       // Adapters without them (EventStoreDB) import one command at a time through the port's other methods.
       const batchIt = (title: string, fn: () => Promise<void>) =>

@@ -12,11 +12,13 @@ import {
   type AppendResult,
   type CommandClaim,
   type EventHandler,
+  type EventMetadata,
   type EventStore,
   type ExpectedRevision,
   type NewEvent,
   type ReadAllOptions,
   type RecordedEvent,
+  type ShareOptions,
   type SubscribeOptions,
   type Subscription,
 } from '../event-store.port.js';
@@ -55,9 +57,6 @@ CREATE TABLE IF NOT EXISTS command_ids (
 
 const EXTERNAL_APPEND_POLL_MS = 1000;
 
-/** The first string after every string that starts with `prefix`. */
-const prefixEnd = (prefix: string) => prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
-
 function toRecorded(row: EventRow): RecordedEvent {
   return {
     id: row.event_id,
@@ -86,16 +85,18 @@ export class SqliteEventStore implements EventStore {
   private readonly findClaimsTx: (commandIds: readonly string[]) => Map<string, { stream: string; fingerprint: string }>;
   private readonly stmts;
   private readonly group: GroupCommit;
+  private readonly shareStatements = new Map<number, Database.Statement>();
 
   constructor(
-    file: string,
+    readonly location: string,
     private readonly clock: Clock = systemClock,
+    options: { cacheMiB?: number } = {},
   ) {
-    this.db = openSqliteFile(file, 'FULL');
+    this.db = openSqliteFile(location, 'FULL');
     // The indexes on event ids, streams and commandIds take keys in random order: a 64 MiB page
     // cache (SQLite's default is 2 MiB) keeps more of them hot. Checkpoints every ~40 MiB of WAL
     // instead of every 4 MiB: a bulk import's batches then pay for far fewer of them (~30 %).
-    this.db.pragma(`cache_size = -${64 * 1024}`);
+    this.db.pragma(`cache_size = -${(options.cacheMiB ?? 64) * 1024}`);
     this.db.pragma('wal_autocheckpoint = 10000');
     this.db.exec(SCHEMA);
     this.stmts = {
@@ -211,31 +212,41 @@ export class SqliteEventStore implements EventStore {
     return this.stmts.readAll.all(options.after === undefined ? 0 : Number(options.after), options.maxCount).map(toRecorded);
   }
 
-  async readStreamsUpTo(upTo: string, prefixes: readonly string[], onStream: (events: RecordedEvent[]) => void): Promise<void> {
-    for (const prefix of prefixes) {
-      // A range on the (stream, revision) index: streams with this prefix, each in revision order.
-      const rows = this.db
-        .prepare<[string, string, number], EventRow>(
-          'SELECT * FROM events WHERE stream >= ? AND stream < ? AND position <= ? ORDER BY stream, revision',
-        )
-        .iterate(prefix, prefixEnd(prefix), Number(upTo));
-      let batch: RecordedEvent[] = [];
-      for (const row of rows) {
-        if (batch.length > 0 && batch[0].streamName !== row.stream) {
-          onStream(batch);
-          batch = [];
-        }
-        batch.push(toRecorded(row));
-      }
-      if (batch.length > 0) onStream(batch);
-    }
+  async readAllShare(options: ShareOptions): Promise<RecordedEvent[]> {
+    const rows = this.shareStatement(options.prefixes.length).all(
+      options.after === undefined ? 0 : Number(options.after),
+      Number(options.upTo),
+      ...options.prefixes,
+      options.shares,
+      options.share,
+      options.maxCount,
+    );
+    return rows.map((row) => ({
+      id: row.event_id,
+      type: row.type,
+      data: JSON.parse(row.data),
+      metadata: { recordedAt: row.recorded_at } as EventMetadata,
+      streamName: row.stream,
+      revision: row.revision,
+      position: String(row.position),
+    }));
   }
 
-  async countStreamEventsUpTo(upTo: string, prefixes: readonly string[]): Promise<number> {
-    const count = this.db.prepare<[string, string, number], { n: number }>(
-      'SELECT COUNT(*) AS n FROM events WHERE stream >= ? AND stream < ? AND position <= ?',
-    );
-    return prefixes.reduce((sum, prefix) => sum + count.get(prefix, prefixEnd(prefix), Number(upTo))!.n, 0);
+  /** Share of a stream: its last character's code point modulo the shares (computed by SQLite, so other shares' rows are never read into JS). */
+  private shareStatement(prefixes: number) {
+    let statement = this.shareStatements.get(prefixes);
+    if (!statement) {
+      statement = this.db.prepare(
+        `SELECT position, event_id, stream, revision, type, data, json_extract(metadata, '$.recordedAt') AS recorded_at
+         FROM events
+         WHERE position > ? AND position <= ?
+           AND substr(stream, 1, instr(stream, '-')) IN (${Array(prefixes).fill('?').join(', ')})
+           AND unicode(substr(stream, -1)) % ? = ?
+         ORDER BY position LIMIT ?`,
+      );
+      this.shareStatements.set(prefixes, statement);
+    }
+    return statement as Database.Statement<unknown[], Omit<EventRow, 'metadata'> & { recorded_at: string }>;
   }
 
   async headPosition(): Promise<string | undefined> {

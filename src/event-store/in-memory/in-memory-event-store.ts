@@ -2,6 +2,8 @@ import { type Clock, monotonicIso, systemClock } from '../../shared/clock.js';
 import { checkAppend, isLedgerStream } from '../append-rules.js';
 import { AppendSignal, catchUpSubscription } from '../catch-up-subscription.js';
 import {
+  type EventMetadata,
+  type ShareOptions,
   type AppendOptions,
   type AppendResult,
   type BatchAppend,
@@ -91,6 +93,20 @@ export class InMemoryEventStore implements EventStore {
   async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
     const start = options.after === undefined ? 0 : Number(options.after);
     return this.log.slice(start, start + options.maxCount).filter((e) => isLedgerStream(e.streamName));
+  }
+
+  /** Shares by the stream name's last character, as the embedded store splits them. */
+  async readAllShare(options: ShareOptions): Promise<RecordedEvent[]> {
+    const start = options.after === undefined ? 0 : Number(options.after);
+    const upTo = Number(options.upTo);
+    const out: RecordedEvent[] = [];
+    for (let i = start; i < upTo && i < this.log.length && out.length < options.maxCount; i++) {
+      const e = this.log[i];
+      if (!options.prefixes.some((p) => e.streamName.startsWith(p))) continue;
+      if (e.streamName.codePointAt(e.streamName.length - 1)! % options.shares !== options.share) continue;
+      out.push({ ...e, metadata: { recordedAt: e.metadata.recordedAt } as EventMetadata });
+    }
+    return out;
   }
 
   async headPosition(): Promise<string | undefined> {

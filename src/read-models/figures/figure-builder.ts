@@ -1,22 +1,41 @@
 import type Database from 'better-sqlite3';
-import type { EventStore } from '../../event-store/event-store.port.js';
-import { type Build, type EventDeltas, FigureBuilds, type ParkedEvent } from './figure-builds.js';
-import { FIGURE_STREAMS, projectPage, projectStream } from './figure-projector.js';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { membersByEnterprise } from '../../../projections/members-by-enterprise/members-by-enterprise.projection.js';
+import type { EventStore, RecordedEvent } from '../../event-store/event-store.port.js';
+import { type Build, eventText, FigureBuilds, type Segment } from './figure-builds.js';
+import {
+  type EventDeltas,
+  FIGURE_STREAMS,
+  FigureProjector,
+  type ParkedEvent,
+  type Place,
+  projectPage,
+} from './figure-projector.js';
 
 const PAGE = 2000;
-const CHUNK = 20_000;
+/** Events a share reads per page during a rebuild (and so the size of most segments). */
+const SHARE_PAGE = 8000;
+/** Batches a rebuild worker may run ahead of the writer. */
+export const SHARE_BATCHES_AHEAD = 4;
+/** Old-generation limit of a share's worker: half a province (750,000 members) needs more than 128 MiB and runs in 192. */
+const SHARE_HEAP_MIB = 256;
 
 export interface BuildProgress {
-  readonly phase: 'streams' | 'log';
+  readonly phase: 'shares' | 'log';
+  /** Log position reached. */
   readonly done: number;
   readonly total: number;
+  readonly events: number;
 }
 
-/** Applies the log after the build's checkpoint, a page per transaction; returns the events applied. */
+/** Applies the log after the build's checkpoint, a page per transaction; returns the events read. */
 export async function catchUpBuild(
   builds: FigureBuilds,
   store: EventStore,
   build: string,
+  projector: FigureProjector,
   onPage?: (applied: readonly EventDeltas[], checkpoint: string) => void,
 ): Promise<number> {
   const write = builds.writer(build);
@@ -25,57 +44,266 @@ export async function catchUpBuild(
     const checkpoint = builds.get(build)?.checkpoint ?? undefined;
     const page = await store.readAll({ after: checkpoint, maxCount: PAGE });
     if (page.length === 0) return count;
-    const projected = await projectPage(store, page);
+    const projected = await projectPage(projector, page, (stream) => store.readStream(stream));
     const last = page[page.length - 1].position;
-    write(projected.events, last, projected.parked);
+    write({
+      texts: projected.events.filter((e) => e.deltas.length > 0).map(eventText),
+      places: projected.events.flatMap((e) => (e.place ? [e.place] : [])),
+      parked: projected.parked,
+      checkpoint: last,
+    });
     count += page.length;
     onPage?.(projected.events, last);
   }
 }
 
+/** What one share of a rebuild hands the writer: its events up to `through`, in log order. */
+export interface ShareBatch {
+  /** Every event of the share at or before this position is in this batch or an earlier one. */
+  readonly through: number;
+  /** Events read. */
+  readonly read: number;
+  /** Events with deltas: positions, and texts as `eventText` gives them. */
+  readonly positions: number[];
+  readonly texts: string[];
+  readonly places: Place[];
+  readonly parked: ParkedEvent[];
+  /** members-by-enterprise rows: [enterpriseId, memberId]. */
+  readonly roster: Array<[string, string]>;
+}
+
 /**
- * Builds the figures from zero beside the serving build and promotes it. From the embedded store
- * it reads whole streams (one entity in memory at a time); elsewhere it follows the log.
+ * One share of a rebuild: the figure streams whose names fall in share `share` of `shares`, read
+ * in log order up to `upTo` and projected with a projector of its own (shares hold disjoint
+ * streams, and an entity's deltas depend on its own stream only).
+ */
+export async function* projectShare(
+  store: EventStore,
+  share: number,
+  shares: number,
+  upTo: number,
+  pageSize = SHARE_PAGE,
+): AsyncGenerator<ShareBatch> {
+  const projector = new FigureProjector();
+  const readStream = (stream: string) => store.readStream(stream);
+  let after = 0;
+  for (;;) {
+    const page = await store.readAllShare!({
+      after: String(after),
+      upTo: String(upTo),
+      maxCount: pageSize,
+      prefixes: FIGURE_STREAMS,
+      share,
+      shares,
+    });
+    const batch: ShareBatch = { through: upTo, read: page.length, positions: [], texts: [], places: [], parked: [], roster: [] };
+    if (page.length === pageSize) (batch as { through: number }).through = Number(page[page.length - 1].position);
+    const projected = await projectPage(projector, page, readStream);
+    for (const e of projected.events) {
+      if (e.place) batch.places.push(e.place);
+      if (e.deltas.length === 0) continue;
+      batch.positions.push(e.position);
+      batch.texts.push(eventText(e));
+    }
+    batch.parked.push(...projected.parked);
+    for (const event of page) for (const row of rosterRows(event)) batch.roster.push([row.enterpriseId, row.memberId]);
+    yield batch;
+    if (batch.through >= upTo) return;
+    after = batch.through;
+  }
+}
+
+function rosterRows(event: RecordedEvent) {
+  try {
+    return membersByEnterprise.rowsFor(event);
+  } catch {
+    return [];
+  }
+}
+
+/** A share run in a worker thread, as an async iterator of its batches. */
+function shareInWorker(
+  location: string,
+  share: number,
+  shares: number,
+  upTo: number,
+  pageSize: number,
+): AsyncIterator<ShareBatch> {
+  // A share keeps little (its entities' memos) but makes much garbage per event: a bounded old
+  // generation makes V8 collect it instead of growing, which keeps a rebuild's RSS down.
+  const worker = new Worker(WORKER, {
+    workerData: { location, share, shares, upTo, pageSize },
+    resourceLimits: { maxOldGenerationSizeMb: SHARE_HEAP_MIB },
+  });
+  const queue: ShareBatch[] = [];
+  let waiting: { resolve: (r: IteratorResult<ShareBatch>) => void; reject: (e: unknown) => void } | undefined;
+  let failure: unknown;
+  let finished = false;
+  const settle = () => {
+    if (!waiting) return;
+    const w = waiting;
+    if (queue.length > 0) {
+      waiting = undefined;
+      worker.postMessage('more');
+      w.resolve({ value: queue.shift()!, done: false });
+    } else if (failure !== undefined) {
+      waiting = undefined;
+      w.reject(failure);
+    } else if (finished) {
+      waiting = undefined;
+      w.resolve({ value: undefined, done: true });
+    }
+  };
+  worker.on('message', (m: { batch?: ShareBatch; error?: string }) => {
+    if (m.error !== undefined) failure = new Error(`rebuild share ${share} of ${shares}: ${m.error}`);
+    else if (m.batch) {
+      queue.push(m.batch);
+      if (m.batch.through >= upTo) finished = true;
+    }
+    settle();
+  });
+  worker.on('error', (error) => {
+    failure = error;
+    settle();
+  });
+  worker.on('exit', () => {
+    if (!finished && failure === undefined) failure = new Error(`rebuild share ${share} of ${shares} stopped early`);
+    settle();
+  });
+  return {
+    next: () =>
+      new Promise<IteratorResult<ShareBatch>>((resolve, reject) => {
+        waiting = { resolve, reject };
+        settle();
+      }),
+    return: async () => {
+      await worker.terminate();
+      return { value: undefined, done: true };
+    },
+  };
+}
+
+/** The rebuild worker, beside this module once compiled (under ts-jest there is none: shares then run in this thread). */
+const WORKER = new URL('./figures-rebuild.worker.js', import.meta.url);
+const workersAvailable = () => existsSync(fileURLToPath(WORKER));
+
+export interface RebuildOptions {
+  /** Shares of the log projected side by side (default 2); each runs in a worker thread when the store allows it. */
+  readonly shares?: number;
+  /** false: run the shares in this thread, interleaved (same result; for tests and small logs). */
+  readonly threads?: boolean;
+  /** Events a share reads per page (default 8,000); small pages make many segments (for tests). */
+  readonly pageSize?: number;
+  readonly onProgress?: (progress: BuildProgress) => void;
+  /** Called with the members-by-enterprise rows of the shares, inside the transaction that writes their segment. */
+  readonly onRoster?: (rows: ReadonlyArray<[string, string]>) => void;
+}
+
+/**
+ * Builds the figures from zero beside the serving build and promotes it. From a store that can
+ * read the log in shares (the embedded one), the figure streams are split into shares by name,
+ * each projected in log order by its own worker thread, and the writer merges their segments in
+ * log order; elsewhere the build follows the log. Either way it then catches up with events
+ * appended meanwhile.
  */
 export async function rebuildFigures(
   db: Database.Database,
   store: EventStore,
   now: () => string,
-  onProgress: (progress: BuildProgress) => void = () => undefined,
-): Promise<{ build: Build; events: number }> {
+  options: RebuildOptions = {},
+): Promise<{ build: Build; events: number; sharedUpTo?: string }> {
+  const onProgress = options.onProgress ?? (() => undefined);
   const builds = new FigureBuilds(db);
   const id = `v${Date.now().toString(36)}${process.pid.toString(36)}`;
   builds.start(id, now());
-  const head = await store.headPosition();
+  const head = Number((await store.headPosition()) ?? 0);
   let events = 0;
-  if (head !== undefined && store.readStreamsUpTo && store.countStreamEventsUpTo) {
-    const total = await store.countStreamEventsUpTo(head, FIGURE_STREAMS);
-    const write = builds.stagingWriter(id);
-    let chunk: EventDeltas[] = [];
-    let parked: ParkedEvent[] = [];
-    const flush = () => {
-      write(chunk, parked);
-      chunk = [];
-      parked = [];
-    };
-    await store.readStreamsUpTo(head, FIGURE_STREAMS, (stream) => {
-      const projected = projectStream(stream);
-      chunk.push(...projected.events);
-      parked.push(...projected.parked);
-      events += stream.length;
-      if (chunk.length >= CHUNK) {
-        flush();
-        onProgress({ phase: 'streams', done: events, total });
-      }
-    });
-    flush();
-    builds.unstage(id, head);
-    onProgress({ phase: 'streams', done: events, total });
+  let sharedUpTo: string | undefined;
+  if (head > 0 && store.readAllShare) {
+    const shares = Math.max(1, options.shares ?? 2);
+    const threads = (options.threads ?? true) && store.location !== undefined && workersAvailable();
+    const sources = Array.from({ length: shares }, (_, share) =>
+      threads
+        ? shareInWorker(store.location!, share, shares, head, options.pageSize ?? SHARE_PAGE)
+        : projectShare(store, share, shares, head, options.pageSize),
+    );
+    try {
+      const writeSegment = builds.writer(id);
+      const roster = options.onRoster;
+      const write = roster
+        ? db.transaction((segment: Segment, rows: ReadonlyArray<[string, string]>) => {
+            roster(rows);
+            writeSegment(segment);
+          })
+        : writeSegment;
+      events = await mergeShares(write, sources, head, (done, read) =>
+        onProgress({ phase: 'shares', done, total: head, events: read }),
+      );
+      sharedUpTo = String(head);
+    } finally {
+      await Promise.all(sources.map((s) => s.return?.()));
+    }
   }
-  const total = Number(head ?? 0);
-  events += await catchUpBuild(builds, store, id, (_, checkpoint) =>
-    onProgress({ phase: 'log', done: Number(checkpoint), total }),
-  );
+  const projector = new FigureProjector();
+  let total = head;
+  events += await catchUpBuild(builds, store, id, projector, (_, checkpoint) => {
+    total = Math.max(total, Number(checkpoint));
+    onProgress({ phase: 'log', done: Number(checkpoint), total, events });
+  });
   builds.promote(id, now());
-  return { build: builds.get(id)!, events };
+  return { build: builds.get(id)!, events, sharedUpTo };
+}
+
+/**
+ * Writes the shares' batches as segments in log order: whatever every share has passed (the
+ * lowest `through`) is merged by position and written with that position as checkpoint.
+ */
+async function mergeShares(
+  write: (segment: Segment, roster: ReadonlyArray<[string, string]>) => void,
+  sources: ReadonlyArray<AsyncIterator<ShareBatch>>,
+  upTo: number,
+  onProgress: (done: number, read: number) => void,
+): Promise<number> {
+  const pending = sources.map(() => ({ through: 0, positions: [] as number[], texts: [] as string[] }));
+  let read = 0;
+  let frontier = 0;
+  while (frontier < upTo) {
+    const places: Place[] = [];
+    const parked: ParkedEvent[] = [];
+    const roster: Array<[string, string]> = [];
+    // Pull from every share that is not ahead of the others.
+    for (let s = 0; s < sources.length; s++) {
+      if (pending[s].through > frontier) continue;
+      const next = await sources[s].next();
+      if (next.done) throw new Error(`rebuild share ${s} ended before position ${upTo}`);
+      const b = next.value;
+      pending[s].through = b.through;
+      pending[s].positions.push(...b.positions);
+      pending[s].texts.push(...b.texts);
+      places.push(...b.places);
+      parked.push(...b.parked);
+      roster.push(...b.roster);
+      read += b.read;
+    }
+    frontier = Math.min(...pending.map((p) => p.through));
+    const texts: string[] = [];
+    const heads = pending.map(() => 0);
+    for (;;) {
+      let pick = -1;
+      for (let s = 0; s < pending.length; s++) {
+        const p = pending[s].positions[heads[s]];
+        if (p !== undefined && p <= frontier && (pick < 0 || p < pending[pick].positions[heads[pick]])) pick = s;
+      }
+      if (pick < 0) break;
+      texts.push(pending[pick].texts[heads[pick]++]);
+    }
+    for (let s = 0; s < pending.length; s++) {
+      pending[s].positions.splice(0, heads[s]);
+      pending[s].texts.splice(0, heads[s]);
+    }
+    parked.sort((a, b) => Number(a.position) - Number(b.position));
+    write({ texts, places, parked, checkpoint: String(frontier) }, roster);
+    onProgress(frontier, read);
+  }
+  return read;
 }

@@ -1,8 +1,9 @@
 import type Database from 'better-sqlite3';
 import type { FigureDelta, Measure } from '../../../projections/figures/figure-delta.js';
+import type { EventDeltas, ParkedEvent, Place } from './figure-projector.js';
 
 /** The figures read model's code version: bump it when the deltas it derives change. */
-export const FIGURES_VERSION = 2;
+export const FIGURES_VERSION = 3;
 const PROJECTION = 'figures';
 
 export interface Build {
@@ -12,26 +13,7 @@ export interface Build {
   readonly checkpoint: string | null;
 }
 
-/** What one recorded event did to the figures, as stored. */
-export interface EventDeltas {
-  readonly position: string;
-  readonly recordedAt: string;
-  readonly deltas: readonly FigureDelta[];
-  /** A registration names its place: a park's city, an enterprise's park. */
-  readonly place?: { readonly kind: 'park' | 'enterprise'; readonly id: string; readonly parent: string };
-}
-
 type Packed = [Measure, string, string, string | null, string | null, string | null, string | null, number];
-const pack = (d: FigureDelta): Packed => [
-  d.measure,
-  d.date,
-  d.parkId,
-  d.enterpriseId,
-  d.detail,
-  d.toParkId,
-  d.toEnterpriseId,
-  d.amount,
-];
 const unpack = ([measure, date, parkId, enterpriseId, detail, toParkId, toEnterpriseId, amount]: Packed): FigureDelta => ({
   measure,
   date,
@@ -42,6 +24,41 @@ const unpack = ([measure, date, parkId, enterpriseId, detail, toParkId, toEnterp
   toEnterpriseId,
   amount,
 });
+
+/** JSON of each id, date and name the deltas repeat (bounded: ids are few, but not trusted to be). */
+const quotedStrings = new Map<string, string>();
+const quoted = (s: string | null): string => {
+  if (s === null) return 'null';
+  let q = quotedStrings.get(s);
+  if (q === undefined) {
+    q = JSON.stringify(s);
+    if (quotedStrings.size < 100_000) quotedStrings.set(s, q);
+  }
+  return q;
+};
+
+/**
+ * One event's deltas as stored in a segment: `[position, recordedMs, packed deltas]` in JSON,
+ * written by hand because a rebuild writes one per event (the same text JSON.stringify gives).
+ */
+export function eventText(e: EventDeltas): string {
+  let text = `[${e.position},${e.recordedMs},[`;
+  for (let i = 0; i < e.deltas.length; i++) {
+    const d = e.deltas[i];
+    text += `${i > 0 ? ',' : ''}[${quoted(d.measure)},${quoted(d.date)},${quoted(d.parkId)},${quoted(d.enterpriseId)},${quoted(d.detail)},${quoted(d.toParkId)},${quoted(d.toEnterpriseId)},${d.amount}]`;
+  }
+  return `${text}]]`;
+}
+
+/** What a writer stores in one transaction. */
+export interface Segment {
+  /** Events with deltas, in log order, as `eventText` gives them. */
+  readonly texts: readonly string[];
+  readonly places: readonly Place[];
+  readonly parked: readonly ParkedEvent[];
+  /** The log position the build has reached with this segment. */
+  readonly checkpoint: string;
+}
 
 /**
  * Builds of the figures read model in the read-model file. Each build has its own tables; the
@@ -96,10 +113,10 @@ export class FigureBuilds {
   /** Starts a build from zero; a build left unfinished by a crash is dropped first. */
   start(id: string, startedAt: string): Build {
     this.dropUnfinished();
-    this.db.exec(`CREATE TABLE ${deltasTable(id)} (
-        position    INTEGER PRIMARY KEY,
-        recorded_at TEXT NOT NULL,
-        deltas      TEXT NOT NULL
+    this.db.exec(`CREATE TABLE ${segmentsTable(id)} (
+        last_position INTEGER PRIMARY KEY,
+        events        INTEGER NOT NULL,
+        payload       TEXT NOT NULL
       );
       CREATE TABLE ${placesTable(id)} (kind TEXT NOT NULL, id TEXT NOT NULL, parent TEXT NOT NULL, PRIMARY KEY (kind, id)) WITHOUT ROWID;`);
     this.db
@@ -122,67 +139,30 @@ export class FigureBuilds {
     })();
   }
 
-  /** Writes what events did and moves the build's checkpoint, in one transaction. */
-  writer(build: string): (events: readonly EventDeltas[], checkpoint: string | null, parked?: readonly ParkedEvent[]) => void {
-    const insert = this.db.prepare(
-      `INSERT OR IGNORE INTO ${deltasTable(build)} (position, recorded_at, deltas) VALUES (?, ?, ?)`,
-    );
-    const place = this.db.prepare(`INSERT OR IGNORE INTO ${placesTable(build)} (kind, id, parent) VALUES (?, ?, ?)`);
-    const park = this.db.prepare(
-      `INSERT OR IGNORE INTO parked_events (build, position, event_id, type, error) VALUES (?, ?, ?, ?, ?)`,
-    );
-    const move = this.db.prepare(`UPDATE projection_builds SET checkpoint = COALESCE(?, checkpoint) WHERE build = ?`);
-    return this.db.transaction(
-      (events: readonly EventDeltas[], checkpoint: string | null, parked: readonly ParkedEvent[] = []) => {
-        for (const e of events) {
-          if (e.place) place.run(e.place.kind, e.place.id, e.place.parent);
-          if (e.deltas.length > 0) insert.run(Number(e.position), e.recordedAt, JSON.stringify(e.deltas.map(pack)));
-        }
-        for (const p of parked) park.run(build, p.position, p.eventId, p.type, p.error);
-        if (move.run(checkpoint, build).changes !== 1) throw new BuildGoneError(build);
-      },
-    );
-  }
-
   /**
-   * For a rebuild that meets events out of log order: rows go to an unordered staging table
-   * (appends stay sequential), and `unstage` copies them in log order in one statement.
+   * Writes a segment (what a run of events did) and moves the build's checkpoint, in one
+   * transaction. Segments of events in log order keep the read model one row per page, not per
+   * event, so rebuilds and start-ups write and read few rows.
    */
-  stagingWriter(build: string): (events: readonly EventDeltas[], parked?: readonly ParkedEvent[]) => void {
-    this.db.exec(
-      `CREATE TABLE IF NOT EXISTS ${stagingTable(build)} (position INTEGER NOT NULL, recorded_at TEXT NOT NULL, deltas TEXT NOT NULL)`,
-    );
-    const insert = this.db.prepare(`INSERT INTO ${stagingTable(build)} (position, recorded_at, deltas) VALUES (?, ?, ?)`);
+  writer(build: string): (segment: Segment) => void {
+    const insert = this.db.prepare(`INSERT INTO ${segmentsTable(build)} (last_position, events, payload) VALUES (?, ?, ?)`);
     const place = this.db.prepare(`INSERT OR IGNORE INTO ${placesTable(build)} (kind, id, parent) VALUES (?, ?, ?)`);
     const park = this.db.prepare(
       `INSERT OR IGNORE INTO parked_events (build, position, event_id, type, error) VALUES (?, ?, ?, ?, ?)`,
     );
-    return this.db.transaction((events: readonly EventDeltas[], parked: readonly ParkedEvent[] = []) => {
-      for (const e of events) {
-        if (e.place) place.run(e.place.kind, e.place.id, e.place.parent);
-        if (e.deltas.length > 0) insert.run(Number(e.position), e.recordedAt, JSON.stringify(e.deltas.map(pack)));
-      }
-      for (const p of parked) park.run(build, p.position, p.eventId, p.type, p.error);
+    const move = this.db.prepare(`UPDATE projection_builds SET checkpoint = ? WHERE build = ?`);
+    return this.db.transaction((segment: Segment) => {
+      for (const p of segment.places) place.run(p.kind, p.id, p.parent);
+      if (segment.texts.length > 0) insert.run(Number(segment.checkpoint), segment.texts.length, `[${segment.texts.join(',')}]`);
+      for (const p of segment.parked) park.run(build, p.position, p.eventId, p.type, p.error);
+      if (move.run(segment.checkpoint, build).changes !== 1) throw new BuildGoneError(build);
     });
-  }
-
-  /** Moves the staged rows into the build in log order and sets its checkpoint, in one transaction. */
-  unstage(build: string, checkpoint: string): void {
-    this.db.transaction(() => {
-      this.db.exec(`INSERT INTO ${deltasTable(build)} (position, recorded_at, deltas)
-        SELECT position, recorded_at, deltas FROM ${stagingTable(build)} ORDER BY position;
-        DROP TABLE ${stagingTable(build)};`);
-      this.db.prepare(`UPDATE projection_builds SET checkpoint = ? WHERE build = ?`).run(checkpoint, build);
-    })();
   }
 
   /** The build's places, then its events in log order. */
   *read(
     build: string,
-  ): Generator<
-    | { kind: 'place'; place: NonNullable<EventDeltas['place']> }
-    | { kind: 'event'; position: number; recordedAt: string; deltas: FigureDelta[] }
-  > {
+  ): Generator<{ kind: 'place'; place: Place } | { kind: 'event'; position: number; recordedMs: number; deltas: FigureDelta[] }> {
     for (const p of this.db
       .prepare<[], { kind: 'park' | 'enterprise'; id: string; parent: string }>(
         `SELECT kind, id, parent FROM ${placesTable(build)} ORDER BY kind DESC, id`,
@@ -190,32 +170,18 @@ export class FigureBuilds {
       .iterate())
       yield { kind: 'place', place: p };
     for (const row of this.db
-      .prepare<[], { position: number; recorded_at: string; deltas: string }>(
-        `SELECT position, recorded_at, deltas FROM ${deltasTable(build)} ORDER BY position`,
-      )
+      .prepare<[], { payload: string }>(`SELECT payload FROM ${segmentsTable(build)} ORDER BY last_position`)
       .iterate())
-      yield {
-        kind: 'event',
-        position: row.position,
-        recordedAt: row.recorded_at,
-        deltas: (JSON.parse(row.deltas) as Packed[]).map(unpack),
-      };
+      for (const [position, recordedMs, packed] of JSON.parse(row.payload) as Array<[number, number, Packed[]]>)
+        yield { kind: 'event', position, recordedMs, deltas: packed.map(unpack) };
   }
 
   private drop(build: string): void {
-    this.db.exec(
-      `DROP TABLE IF EXISTS ${deltasTable(build)}; DROP TABLE IF EXISTS ${placesTable(build)}; DROP TABLE IF EXISTS ${stagingTable(build)};`,
-    );
+    this.db.exec(`DROP TABLE IF EXISTS ${segmentsTable(build)}; DROP TABLE IF EXISTS ${placesTable(build)};
+       DROP TABLE IF EXISTS figures_${checked(build)}_events; DROP TABLE IF EXISTS figures_${checked(build)}_staging;`);
     this.db.prepare('DELETE FROM projection_builds WHERE build = ?').run(build);
     this.db.prepare('DELETE FROM parked_events WHERE build = ?').run(build);
   }
-}
-
-export interface ParkedEvent {
-  readonly position: string;
-  readonly eventId: string;
-  readonly type: string;
-  readonly error: string;
 }
 
 /** The build was replaced (a rebuild elsewhere promoted another one). */
@@ -231,6 +197,5 @@ const checked = (build: string) => {
   if (!SAFE.test(build)) throw new Error(`bad build id ${build}`);
   return build;
 };
-const deltasTable = (build: string) => `figures_${checked(build)}_events`;
+const segmentsTable = (build: string) => `figures_${checked(build)}_segments`;
 const placesTable = (build: string) => `figures_${checked(build)}_places`;
-const stagingTable = (build: string) => `figures_${checked(build)}_staging`;

@@ -5,89 +5,205 @@ import {
   entityOf,
   type FigureEntity,
 } from '../../../projections/figures/contributions.js';
-import type { EventStore, RecordedEvent } from '../../event-store/event-store.port.js';
-import type { EventDeltas, ParkedEvent } from './figure-builds.js';
+import type { FigureDelta } from '../../../projections/figures/figure-delta.js';
+import { appendToMember, type MemberMemo, memberMemo } from '../../../projections/figures/member-memo.js';
+import type { RecordedEvent } from '../../event-store/event-store.port.js';
 
 /** The streams whose events move figures. */
 export const FIGURE_STREAMS = ['enterprise-', 'member-', 'park-', 'transfer-'] as const;
 
-export interface ProjectedPage {
-  readonly events: EventDeltas[];
-  readonly parked: ParkedEvent[];
+/** What one recorded event did to the figures. */
+export interface EventDeltas {
+  readonly position: number;
+  /** When it was recorded, in ms since the epoch (the knowledge axis). */
+  readonly recordedMs: number;
+  readonly deltas: readonly FigureDelta[];
+  /** A registration names its place: a park's city, an enterprise's park. */
+  readonly place?: Place;
 }
 
-/**
- * What each event did to the figures: its entity's contributions with the event, minus without it,
- * from the entity's own stream up to that event (never the clock, never later events), so the live
- * path and a rebuild derive the same deltas.
- */
-export function projectEvent(
-  entity: FigureEntity,
-  upTo: readonly RecordedEvent[],
-  before: Contributions,
-): [EventDeltas, Contributions] {
-  const event = upTo[upTo.length - 1];
-  const after = contributionsOf(entity, upTo);
-  return [
-    {
-      position: event.position,
-      recordedAt: event.metadata.recordedAt,
-      deltas: deltasBetween(before, after),
-      place: placeOf(event),
-    },
-    after,
-  ];
+export interface Place {
+  readonly kind: 'park' | 'enterprise';
+  readonly id: string;
+  readonly parent: string;
 }
 
-function placeOf(event: RecordedEvent): EventDeltas['place'] {
-  const data = event.data as { parkId?: string; cityId?: string; enterpriseId?: string };
-  if (event.type === 'ParkRegistered') return { kind: 'park', id: data.parkId!, parent: data.cityId! };
-  if (event.type === 'EnterpriseRegistered') return { kind: 'enterprise', id: data.enterpriseId!, parent: data.parkId! };
-  return undefined;
+/** An event the projection could not apply: kept with its position and error, never skipped silently. */
+export interface ParkedEvent {
+  readonly position: string;
+  readonly eventId: string;
+  readonly type: string;
+  readonly error: string;
 }
 
-const failure = (event: RecordedEvent, error: unknown): ParkedEvent => ({
+export const parkedEvent = (event: RecordedEvent, error: unknown): ParkedEvent => ({
   position: event.position,
   eventId: event.id,
   type: event.type,
   error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
 });
 
-/** The live path: a page of the global log, each event against its stream as read from the store. */
-export async function projectPage(store: EventStore, page: readonly RecordedEvent[]): Promise<ProjectedPage> {
-  const streams = new Map<string, RecordedEvent[]>();
-  const out: ProjectedPage = { events: [], parked: [] };
-  for (const event of page) {
-    const entity = entityOf(event.streamName);
-    if (!entity) continue;
-    let stream = streams.get(event.streamName);
-    if (!stream) streams.set(event.streamName, (stream = await store.readStream(event.streamName)));
-    try {
-      const at = stream.findIndex((e) => e.id === event.id);
-      if (at < 0) throw new Error(`event ${event.id} is not in its stream ${event.streamName}`);
-      const upTo = stream.slice(0, at + 1);
-      const before = contributionsOf(entity, upTo.slice(0, -1));
-      out.events.push(projectEvent(entity, upTo, before)[0]);
-    } catch (error) {
-      out.parked.push(failure(event, error));
-    }
-  }
-  return out;
+function placeOf(event: RecordedEvent): Place | undefined {
+  const data = event.data as { parkId?: string; cityId?: string; enterpriseId?: string };
+  if (event.type === 'ParkRegistered') return { kind: 'park', id: data.parkId!, parent: data.cityId! };
+  if (event.type === 'EnterpriseRegistered') return { kind: 'enterprise', id: data.enterpriseId!, parent: data.parkId! };
+  return undefined;
 }
 
-/** The rebuild path: whole streams at once, each event once, in stream order. */
-export function projectStream(events: readonly RecordedEvent[]): ProjectedPage {
-  const out: ProjectedPage = { events: [], parked: [] };
-  const entity = entityOf(events[0].streamName);
-  if (!entity) return out;
-  let before: Contributions = new Map();
-  for (let i = 0; i < events.length; i++) {
+/**
+ * What each event did to the figures: its entity's contributions with the event minus without
+ * it, from the entity's own stream up to that event (never the clock, never later events), so
+ * the live path and a rebuild derive the same deltas.
+ *
+ * The projector remembers each entity it has seen (a member's memo, an organisation's events and
+ * contributions), so an event that extends what it remembers is projected without reading the
+ * stream; otherwise (`project` answers `undefined`) the caller reads the stream and calls
+ * `projectFrom`, which remembers the result.
+ */
+export class FigureProjector {
+  private readonly members = new MemoTable();
+  private readonly organisations = new Map<string, { events: RecordedEvent[]; contributions: Contributions }>();
+
+  /** `null`: the event moves no figure (not a figure stream); `undefined`: read its stream and call `projectFrom`. */
+  project(event: RecordedEvent): EventDeltas | null | undefined {
+    const entity = entityOf(event.streamName);
+    if (!entity) return null;
+    if (entity.kind === 'member') {
+      const appended = appendToMember(this.members.get(event.streamName), event);
+      if (!appended) return undefined;
+      this.members.set(event.streamName, appended.memo);
+      return this.result(event, appended.deltas);
+    }
+    const known = this.organisations.get(event.streamName);
+    if ((known?.events.length ?? 0) !== event.revision) return undefined;
+    const events = known ? [...known.events, event] : [event];
+    const contributions = contributionsOf(entity, events);
+    this.organisations.set(event.streamName, { events, contributions });
+    return this.result(event, deltasBetween(known?.contributions ?? new Map(), contributions));
+  }
+
+  /** Projects `event` from its stream as read from the store (it may run past the event). */
+  projectFrom(event: RecordedEvent, stream: readonly RecordedEvent[]): EventDeltas {
+    const entity = entityOf(event.streamName) as FigureEntity;
+    this.forget(event.streamName);
+    const at = stream.findIndex((e) => e.id === event.id);
+    if (at < 0) throw new Error(`event ${event.id} is not in its stream ${event.streamName}`);
+    const upTo = stream.slice(0, at + 1);
+    const before = contributionsOf(entity, upTo.slice(0, -1));
+    const after = contributionsOf(entity, upTo);
+    if (entity.kind === 'member') this.members.set(event.streamName, memberMemo(entity.id, upTo));
+    else this.organisations.set(event.streamName, { events: upTo, contributions: after });
+    return this.result(event, deltasBetween(before, after));
+  }
+
+  /** Drops what is remembered of a stream (after an event of it failed). */
+  forget(streamName: string): void {
+    this.members.delete(streamName);
+    this.organisations.delete(streamName);
+  }
+
+  private result(event: RecordedEvent, deltas: readonly FigureDelta[]): EventDeltas {
+    const place = placeOf(event);
+    const projected = { position: Number(event.position), recordedMs: Date.parse(event.metadata.recordedAt), deltas };
+    return place ? { ...projected, place } : projected;
+  }
+}
+
+const STATUSES: ReadonlyArray<MemberMemo['status']> = ['never-joined', 'active', 'left', 'broken'];
+
+/**
+ * Members' memos in typed arrays, one slot per member stream, strings (parks, enterprises,
+ * categories, dates) kept once: a province's 1.5 million members fit in ~100 MiB, where one
+ * object per memo took about twice that.
+ */
+class MemoTable {
+  private readonly slots = new Map<string, number>();
+  private readonly strings: string[] = [];
+  private readonly stringNumbers = new Map<string, number>();
+  private status = new Uint8Array(1024);
+  private revision = new Int32Array(1024);
+  private park = new Int32Array(1024);
+  private enterprise = new Int32Array(1024);
+  private category = new Int32Array(1024);
+  private lastDate = new Int32Array(1024);
+
+  get(stream: string): MemberMemo | undefined {
+    const slot = this.slots.get(stream);
+    if (slot === undefined || this.revision[slot] === FORGOTTEN) return undefined;
+    return {
+      status: STATUSES[this.status[slot]],
+      parkId: this.strings[this.park[slot]],
+      enterpriseId: this.strings[this.enterprise[slot]],
+      category: this.strings[this.category[slot]] as MemberMemo['category'],
+      lastDate: this.strings[this.lastDate[slot]],
+      revision: this.revision[slot],
+    };
+  }
+
+  set(stream: string, memo: MemberMemo): void {
+    let slot = this.slots.get(stream);
+    if (slot === undefined) {
+      slot = this.slots.size;
+      if (slot === this.status.length) this.grow();
+      this.slots.set(stream, slot);
+    }
+    this.status[slot] = STATUSES.indexOf(memo.status);
+    this.revision[slot] = memo.revision;
+    this.park[slot] = this.number(memo.parkId);
+    this.enterprise[slot] = this.number(memo.enterpriseId);
+    this.category[slot] = this.number(memo.category);
+    this.lastDate[slot] = this.number(memo.lastDate);
+  }
+
+  delete(stream: string): void {
+    const slot = this.slots.get(stream);
+    if (slot !== undefined) this.revision[slot] = FORGOTTEN;
+  }
+
+  private number(s: string): number {
+    let n = this.stringNumbers.get(s);
+    if (n === undefined) {
+      n = this.strings.push(s) - 1;
+      this.stringNumbers.set(s, n);
+    }
+    return n;
+  }
+
+  private grow(): void {
+    const size = this.status.length * 2;
+    const grown = <T extends Uint8Array | Int32Array>(a: T, make: new (n: number) => T): T => {
+      const b = new make(size);
+      b.set(a);
+      return b;
+    };
+    this.status = grown(this.status, Uint8Array);
+    this.revision = grown(this.revision, Int32Array);
+    this.park = grown(this.park, Int32Array);
+    this.enterprise = grown(this.enterprise, Int32Array);
+    this.category = grown(this.category, Int32Array);
+    this.lastDate = grown(this.lastDate, Int32Array);
+  }
+}
+
+/** A memo's revision slot when the projector forgot the member (a revision no event has). */
+const FORGOTTEN = -2;
+
+/** Projects a page of the log, reading a stream only when the projector cannot go on from memory. */
+export async function projectPage(
+  projector: FigureProjector,
+  page: readonly RecordedEvent[],
+  readStream: (stream: string) => Promise<readonly RecordedEvent[]>,
+): Promise<{ events: EventDeltas[]; parked: ParkedEvent[] }> {
+  const out = { events: [] as EventDeltas[], parked: [] as ParkedEvent[] };
+  for (const event of page) {
     try {
-      const [projected, after] = projectEvent(entity, events.slice(0, i + 1), before);
+      let projected = projector.project(event);
+      if (projected === null) continue;
+      if (projected === undefined) projected = projector.projectFrom(event, await readStream(event.streamName));
       out.events.push(projected);
-      before = after;
     } catch (error) {
-      out.parked.push(failure(events[i], error));
+      projector.forget(event.streamName);
+      out.parked.push(parkedEvent(event, error));
     }
   }
   return out;

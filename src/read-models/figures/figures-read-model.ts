@@ -9,6 +9,7 @@ import { DomainError } from '../../shared/domain-error.js';
 import { READ_MODEL_DB } from '../read-model-store.js';
 import { BuildGoneError, type Build, FigureBuilds, FIGURES_VERSION } from './figure-builds.js';
 import { catchUpBuild, rebuildFigures } from './figure-builder.js';
+import { FigureProjector } from './figure-projector.js';
 
 /** How long a query waits for the figures to reach the log's head before answering 503. */
 export const READ_WAIT_MS = Symbol('ReadWaitMs');
@@ -27,7 +28,7 @@ export interface ServingIndex {
 @Injectable()
 export class FiguresReadModel implements OnApplicationBootstrap {
   private readonly builds: FigureBuilds;
-  private serving?: { build: string; index: FiguresIndex; checkpoint: string | null };
+  private serving?: { build: string; index: FiguresIndex; checkpoint: string | null; projector: FigureProjector };
   private ready?: Promise<void>;
   private queue: Promise<unknown> = Promise.resolve();
   private subscription?: Subscription;
@@ -56,8 +57,9 @@ export class FiguresReadModel implements OnApplicationBootstrap {
   private async open(): Promise<void> {
     this.builds.dropUnfinished();
     const current = this.builds.current();
-    if (current) this.load(current);
-    if (!current || current.version !== FIGURES_VERSION) {
+    // A build of another version is stored in another shape: it cannot serve, only be replaced.
+    if (current?.version === FIGURES_VERSION) this.load(current);
+    else {
       // The old build (if any) keeps serving while the new one is built beside it.
       const started = Date.now();
       const { build, events } = await rebuildFigures(this.db, this.store, () => this.clock.now().toISOString());
@@ -73,9 +75,10 @@ export class FiguresReadModel implements OnApplicationBootstrap {
       if (item.kind === 'place') {
         if (item.place.kind === 'park') index.registerPark(item.place.id, item.place.parent);
         else index.registerEnterprise(item.place.id, item.place.parent);
-      } else index.add(item.position, Date.parse(item.recordedAt), item.deltas);
+      } else index.add(item.position, item.recordedMs, item.deltas);
     }
-    this.serving = { build: build.build, index, checkpoint: build.checkpoint };
+    // What the projector remembers belongs to one build: a fresh one reads streams as it needs them.
+    this.serving = { build: build.build, index, checkpoint: build.checkpoint, projector: new FigureProjector() };
   }
 
   private follow(): void {
@@ -95,11 +98,11 @@ export class FiguresReadModel implements OnApplicationBootstrap {
       const serving = this.serving;
       if (!serving) return;
       try {
-        await catchUpBuild(this.builds, this.store, serving.build, (events, checkpoint) => {
+        await catchUpBuild(this.builds, this.store, serving.build, serving.projector, (events, checkpoint) => {
           for (const e of events) {
             if (e.place?.kind === 'park') serving.index.registerPark(e.place.id, e.place.parent);
             if (e.place?.kind === 'enterprise') serving.index.registerEnterprise(e.place.id, e.place.parent);
-            serving.index.add(Number(e.position), Date.parse(e.recordedAt), e.deltas);
+            serving.index.add(e.position, e.recordedMs, e.deltas);
           }
           serving.checkpoint = checkpoint;
         });
