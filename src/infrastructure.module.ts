@@ -4,15 +4,13 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { CommandExecutor } from './command-handling/command-executor.js';
 import { type LedgerConfig } from './config/ledger-config.js';
-import { SqliteEventStore } from './event-store/embedded/sqlite-event-store.js';
-import { EventStoreDbEventStore, EventStoreDbMemberKeys } from './event-store/eventstoredb/eventstoredb-event-store.js';
+import { openEventStore, openMemberKeys } from './event-store/event-store-at.js';
 import { EVENT_STORE, type EventStore } from './event-store/event-store.port.js';
 import { LOGGER } from './http/logging.js';
 import { EncryptedMemberNames } from './personal-data/encrypted-member-names.js';
 import { MEMBER_KEYS, type MemberKeys } from './personal-data/member-keys.port.js';
 import { MEMBER_NAMES } from './personal-data/member-names.js';
 import { PERSON_IDENTITY, PersonIdentity } from './personal-data/person-identity.js';
-import { SqliteMemberKeys } from './personal-data/sqlite-member-keys.js';
 import { FiguresReadModel } from './read-models/figures/figures-read-model.js';
 import { MemberRoster } from './read-models/member-roster.js';
 import { TransferRequestList } from './read-models/transfer-request-list.js';
@@ -29,19 +27,6 @@ export interface InfrastructureOptions {
 }
 
 /** The composition root's choice of adapter, from validated config; nothing else knows it. */
-export function createEventStore(config: LedgerConfig, clock: Clock): EventStore {
-  return config.eventStoreConnectionString !== undefined
-    ? new EventStoreDbEventStore(config.eventStoreConnectionString, clock)
-    : new SqliteEventStore(join(config.dataDir, 'events.sqlite'), clock);
-}
-
-/** Member data keys live with the event store: a key table beside the embedded log, key streams on EventStoreDB. */
-export function createMemberKeys(config: LedgerConfig, clock: Clock): MemberKeys {
-  return config.eventStoreConnectionString !== undefined
-    ? new EventStoreDbMemberKeys(config.eventStoreConnectionString)
-    : new SqliteMemberKeys(join(config.dataDir, 'member-keys.sqlite'), clock);
-}
-
 /** On shutdown: stop following the log first, then close the store, the read-model file and the key file. */
 class Closer implements OnApplicationShutdown {
   constructor(
@@ -74,11 +59,11 @@ export class InfrastructureModule {
         { provide: LEDGER_CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
         { provide: CLOCK, useValue: clock },
-        { provide: EVENT_STORE, useFactory: () => createEventStore(config, clock) },
+        { provide: EVENT_STORE, useFactory: () => openEventStore(config, clock) },
         { provide: READ_MODEL_DB, useFactory: () => openReadModelDb(join(config.dataDir, 'read-models.sqlite')) },
         { provide: PERSON_IDENTITY, useValue: new PersonIdentity(config.personHashKey) },
         // Member data keys live in their own file whichever store runs (no EventStoreDB key stream yet: README).
-        { provide: MEMBER_KEYS, useFactory: () => createMemberKeys(config, clock) },
+        { provide: MEMBER_KEYS, useFactory: () => openMemberKeys(config, clock) },
         { provide: MEMBER_NAMES, useFactory: (keys: MemberKeys) => new EncryptedMemberNames(keys), inject: [MEMBER_KEYS] },
         CommandExecutor,
         MemberRoster,

@@ -1,14 +1,18 @@
 import type { RecordedEvent } from '../../src/event-store/event-store.port.js';
-import { foldEnterprise } from '../../src/enterprises/enterprise.state.js';
+import { type EnterpriseState, evolveEnterprise, initialEnterpriseState } from '../../src/enterprises/enterprise.state.js';
 import type { EnterpriseEvent } from '../../src/enterprises/enterprise.events.js';
 import type { MemberEvent, MemberFactEvent } from '../../src/membership/member.events.js';
 import { foldHistory, neverJoined, type Standing, step, timelineOf } from '../../src/membership/member.timeline.js';
 import type { ParkEvent } from '../../src/parks/park.events.js';
-import { foldPark } from '../../src/parks/park.state.js';
+import { evolvePark, initialParkState, type ParkState } from '../../src/parks/park.state.js';
 import type { Stored } from '../../src/shared/ledger-event.js';
 import { EARLIEST_DATE } from '../../src/shared/dates.js';
 import type { TransferRequestEvent } from '../../src/transfer-requests/transfer-request.events.js';
-import { foldTransferRequest } from '../../src/transfer-requests/transfer-request.state.js';
+import {
+  evolveTransferRequest,
+  noTransferRequest,
+  type TransferRequestState,
+} from '../../src/transfer-requests/transfer-request.state.js';
 import { type Contribution, contributionKey, type FigureDelta } from './figure-delta.js';
 
 /** Contributions summed by key: what one entity's known facts add to every figure. */
@@ -74,9 +78,8 @@ export function addStep(out: Contributions, standing: Standing, fact: MemberFact
  * later of registration and its (first standing) founding; employees from its latest headcount
  * report by effective date (ties: the later recorded), voided reports ignored.
  */
-export function enterpriseContributions(events: ReadonlyArray<RecordedEvent>): Contributions {
+function enterpriseContributions(state: EnterpriseState): Contributions {
   const out: Contributions = new Map();
-  const state = foldEnterprise(events as ReadonlyArray<Stored<EnterpriseEvent>>);
   if (state.status !== 'registered') return out;
   const { registeredOn: from, closedOn: to, parkId, enterpriseId } = state;
   const open = (measure: 'enterprises' | 'enterprisesWithUnion', start: string) => {
@@ -112,9 +115,8 @@ export function enterpriseContributions(events: ReadonlyArray<RecordedEvent>): C
 }
 
 /** A park's contributions: counted from registration, with a union from its (first standing) founding. */
-export function parkContributions(events: ReadonlyArray<RecordedEvent>): Contributions {
+function parkContributions(state: ParkState): Contributions {
   const out: Contributions = new Map();
-  const state = foldPark(events as ReadonlyArray<Stored<ParkEvent>>);
   if (state.status !== 'registered') return out;
   add(out, at('parks', state.registeredOn, state.parkId, null), 1);
   const union = state.unions
@@ -131,9 +133,8 @@ export function parkContributions(events: ReadonlyArray<RecordedEvent>): Contrib
  * it is pending. Pending is a matter of knowledge, not of effective dates, so it is dated at the
  * earliest day: every `asOf` sees the requests pending at `knownAt`.
  */
-export function transferRequestContributions(events: ReadonlyArray<RecordedEvent>): Contributions {
+function transferRequestContributions(state: TransferRequestState): Contributions {
   const out: Contributions = new Map();
-  const state = foldTransferRequest(events as ReadonlyArray<Stored<TransferRequestEvent>>);
   if (state.status !== 'pending') return out;
   const { from, to } = state.request;
   add(out, at('pendingTransfer', EARLIEST_DATE, from.parkId, from.enterpriseId, null, to.parkId, to.enterpriseId), 1);
@@ -152,15 +153,45 @@ export function entityOf(streamName: string): FigureEntity | undefined {
 }
 
 export function contributionsOf(entity: FigureEntity, events: ReadonlyArray<RecordedEvent>): Contributions {
-  switch (entity.kind) {
-    case 'member':
-      return memberContributions(entity.id, events);
-    case 'enterprise':
-      return enterpriseContributions(events);
+  if (entity.kind === 'member') return memberContributions(entity.id, events);
+  return organisationContributions(events.reduce(evolveOrganisation, initialOrganisation(entity.kind)));
+}
+
+/**
+ * A park's, an enterprise's or a transfer request's state, folded by its own evolve function:
+ * its contributions depend on this state alone, so a projector may keep the state (a few facts)
+ * instead of the events, and fold each new event onto it.
+ */
+export type OrganisationState =
+  | { readonly kind: 'park'; readonly state: ParkState }
+  | { readonly kind: 'enterprise'; readonly state: EnterpriseState }
+  | { readonly kind: 'transfer'; readonly state: TransferRequestState };
+
+export function initialOrganisation(kind: Exclude<FigureEntity['kind'], 'member'>): OrganisationState {
+  if (kind === 'park') return { kind, state: initialParkState };
+  if (kind === 'enterprise') return { kind, state: initialEnterpriseState };
+  return { kind, state: noTransferRequest };
+}
+
+export function evolveOrganisation(organisation: OrganisationState, event: RecordedEvent): OrganisationState {
+  switch (organisation.kind) {
     case 'park':
-      return parkContributions(events);
+      return { kind: 'park', state: evolvePark(organisation.state, event as Stored<ParkEvent>) };
+    case 'enterprise':
+      return { kind: 'enterprise', state: evolveEnterprise(organisation.state, event as Stored<EnterpriseEvent>) };
     case 'transfer':
-      return transferRequestContributions(events);
+      return { kind: 'transfer', state: evolveTransferRequest(organisation.state, event as Stored<TransferRequestEvent>) };
+  }
+}
+
+export function organisationContributions(organisation: OrganisationState): Contributions {
+  switch (organisation.kind) {
+    case 'park':
+      return parkContributions(organisation.state);
+    case 'enterprise':
+      return enterpriseContributions(organisation.state);
+    case 'transfer':
+      return transferRequestContributions(organisation.state);
   }
 }
 

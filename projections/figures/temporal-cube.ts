@@ -1,3 +1,5 @@
+import { grown } from '../../src/shared/typed-arrays.js';
+
 /**
  * Sums of signed amounts over two time axes: rows arrive in knowledge order (log order, with a
  * non-decreasing knowledge instant) and carry an effective day; a query sums every row known by a
@@ -96,19 +98,14 @@ export class TemporalCube {
 
   private grow(): void {
     const size = this.known.length * 2;
-    const grown = <T extends Float64Array | Int32Array | Uint8Array>(a: T, make: new (n: number) => T): T => {
-      const b = new make(size);
-      b.set(a);
-      return b;
-    };
-    this.known = grown(this.known, Float64Array);
-    this.day = grown(this.day, Int32Array);
-    this.cell = grown(this.cell, Int32Array);
-    this.slot = grown(this.slot, Uint8Array);
-    this.amount = grown(this.amount, Int32Array);
-    this.event = grown(this.event, Int32Array);
-    this.ent = grown(this.ent, Int32Array);
-    this.ent2 = grown(this.ent2, Int32Array);
+    this.known = grown(this.known, size);
+    this.day = grown(this.day, size);
+    this.cell = grown(this.cell, size);
+    this.slot = grown(this.slot, size);
+    this.amount = grown(this.amount, size);
+    this.event = grown(this.event, size);
+    this.ent = grown(this.ent, size);
+    this.ent2 = grown(this.ent2, size);
   }
 
   /** A leaf is complete: summarise it, and every parent that it completes. */

@@ -6,7 +6,7 @@ import { ConfigError, loadConfig } from '../config/ledger-config.js';
 import { linesOf } from '../imports/import-lines.js';
 import { csvRecords, type ImportFormat, ImportRefused, ndjsonRecords } from '../imports/import-records.js';
 import { type ImportAnswer, type LineError, LedgerImport } from '../imports/ledger-import.js';
-import { createEventStore, createMemberKeys } from '../infrastructure.module.js';
+import { openEventStore, openMemberKeys } from '../event-store/event-store-at.js';
 import { PersonClaims } from '../membership/person-claims.js';
 import { PersonIdentity } from '../personal-data/person-identity.js';
 import { systemClock } from '../shared/clock.js';
@@ -28,8 +28,8 @@ export type ImportWorkerMessage =
 /** The import itself, against the store of LEDGER_DATA_DIR (or EventStoreDB), run in the worker. */
 async function runImport(job: ImportJob, tell: (m: ImportWorkerMessage) => void): Promise<ImportAnswer> {
   const config = loadConfig();
-  const store = createEventStore(config, systemClock);
-  const keys = createMemberKeys(config, systemClock);
+  const store = await openEventStore(config, systemClock);
+  const keys = await openMemberKeys(config, systemClock);
   const errorsOut = job.errorsPath === undefined ? undefined : createWriteStream(job.errorsPath);
   const input = createReadStream(job.file, { highWaterMark: 1 << 20 });
   let bytes = 0;

@@ -1,57 +1,67 @@
 import { TokenError } from '../auth/tokens.js';
 import { ConfigError } from '../config/ledger-config.js';
-import { GENERATE_USAGE, generateCommand } from './generate.command.js';
-import { IMPORT_USAGE, importCommand } from './import.command.js';
-import { REBUILD_USAGE, rebuildCommand } from './rebuild.command.js';
-import { FIGURES_USAGE, figuresCommand, STATEMENT_USAGE, statementCommand } from './report.command.js';
-import { TOKEN_USAGE, tokenCommand } from './token.command.js';
 
-const USAGE = `usage: ledger <command> [options]
+/** A command: its usage and what runs it. */
+interface Command {
+  readonly usage: string;
+  readonly run: (args: readonly string[]) => number | Promise<number>;
+}
 
-commands:
-  ${TOKEN_USAGE.split('\n')[0]}
-  ${REBUILD_USAGE.split('\n')[0]}
-  ${FIGURES_USAGE.split('\n')[0]}
-  ${STATEMENT_USAGE.split('\n')[0]}
-  ${IMPORT_USAGE.split('\n')[0]}
-  ${GENERATE_USAGE.split('\n')[0]}
-  help`;
+// Each command's module is loaded only when that command runs: `ledger rebuild` then carries
+// neither Nest nor the EventStoreDB client (~40 MiB less resident).
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  token: async () => {
+    const m = await import('./token.command.js');
+    return { usage: m.TOKEN_USAGE, run: m.tokenCommand };
+  },
+  rebuild: async () => {
+    const m = await import('./rebuild.command.js');
+    return { usage: m.REBUILD_USAGE, run: m.rebuildCommand };
+  },
+  figures: async () => {
+    const m = await import('./report.command.js');
+    return { usage: m.FIGURES_USAGE, run: m.figuresCommand };
+  },
+  statement: async () => {
+    const m = await import('./report.command.js');
+    return { usage: m.STATEMENT_USAGE, run: m.statementCommand };
+  },
+  import: async () => {
+    const m = await import('./import.command.js');
+    return { usage: m.IMPORT_USAGE, run: m.importCommand };
+  },
+  generate: async () => {
+    const m = await import('./generate.command.js');
+    return { usage: m.GENERATE_USAGE, run: m.generateCommand };
+  },
+};
+
+async function usage(): Promise<string> {
+  const lines = await Promise.all(Object.values(COMMANDS).map(async (load) => (await load()).usage.split('\n')[0]));
+  return `usage: ledger <command> [options]\n\ncommands:\n${lines.map((l) => `  ${l}\n`).join('')}  help`;
+}
 
 /** The command line: `npx ledger <command>`. Bad input exits 2 with a message, never a stack. */
 async function main(argv: readonly string[]): Promise<number> {
   const [command, ...args] = argv;
   try {
-    switch (command) {
-      case 'token':
-        return tokenCommand(args);
-      case 'rebuild':
-        return await rebuildCommand(args);
-      case 'figures':
-        return await figuresCommand(args);
-      case 'statement':
-        return await statementCommand(args);
-      case 'import':
-        return await importCommand(args);
-      case 'generate':
-        return generateCommand(args);
-      case undefined:
-      case 'help':
-      case '--help':
-      case '-h':
-        process.stdout.write(`${USAGE}\n`);
-        return command === undefined ? 2 : 0;
-      default:
-        process.stderr.write(`ledger: unknown command "${command}"\n${USAGE}\n`);
-        return 2;
+    if (command !== undefined && Object.hasOwn(COMMANDS, command)) {
+      const { run } = await COMMANDS[command]();
+      return await run(args);
     }
-  } catch (error) {
-    const known =
-      error instanceof TokenError ||
-      error instanceof ConfigError ||
-      (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-    if (!known) throw error;
-    process.stderr.write(`ledger ${command}: ${(error as Error).message}\n`);
+    if (command === undefined || ['help', '--help', '-h'].includes(command)) {
+      process.stdout.write(`${await usage()}\n`);
+      return command === undefined ? 2 : 0;
+    }
+    process.stderr.write(`ledger: unknown command "${command}"\n${await usage()}\n`);
     return 2;
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    const badInput = error instanceof TokenError || error instanceof ConfigError || code?.startsWith('ERR_PARSE_ARGS');
+    // A failure a command explains (code LEDGER_…): its message, no stack, exit 1.
+    if (!badInput && !code?.startsWith('LEDGER_')) throw error;
+    process.stderr.write(`ledger ${command}: ${(error as Error).message}\n`);
+    return badInput ? 2 : 1;
   }
 }
 

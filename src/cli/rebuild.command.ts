@@ -3,14 +3,14 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/ledger-config.js';
-import { createEventStore } from '../infrastructure.module.js';
-import { rebuildFigures } from '../read-models/figures/figure-builder.js';
-import { rebuildMemberRoster, RosterBeside } from '../read-models/member-roster.js';
+import { openEventStore } from '../event-store/event-store-at.js';
+import { rebuildFigures, SHARE_HEAP_MIB } from '../read-models/figures/figure-builder.js';
+import { rebuildMemberRoster, RosterBeside } from '../read-models/member-roster-rebuild.js';
 import { openReadModelDb } from '../read-models/read-model-store.js';
 import { systemClock } from '../shared/clock.js';
 import { ProgressBar } from './progress.js';
 
-export const REBUILD_USAGE = `ledger rebuild [--threads N] [--json]
+export const REBUILD_USAGE = `ledger rebuild [--threads N] [--heap-mib M] [--json]
 
 Rebuilds every read model from zero from the event log (embedded store in LEDGER_DATA_DIR, default
 ./data, or EventStoreDB when EVENTSTORE_CONNECTION_STRING is set), with a progress bar on stderr.
@@ -19,6 +19,7 @@ service switches to them on its next catch-up. Interrupted (even by kill -9), it
 serving build as it was: run it again.
 --threads N splits the embedded log's figure streams into N shares, each projected by its own
 worker thread (default: the machine's cores, at most 8); 1 projects in one thread.
+--heap-mib M is each worker's JS heap limit (default ${SHARE_HEAP_MIB}); a worker that runs out says so.
 --json prints one line of JSON at the end: { events, seconds, eventsPerSecond, peakRssMiB }.`;
 
 /** `ledger rebuild`: every read model rebuilt from the log. */
@@ -28,6 +29,7 @@ export async function rebuildCommand(args: readonly string[]): Promise<number> {
     options: {
       json: { type: 'boolean', default: false },
       threads: { type: 'string' },
+      'heap-mib': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -42,8 +44,11 @@ export async function rebuildCommand(args: readonly string[]): Promise<number> {
   const threads = values.threads === undefined ? Math.min(8, availableParallelism()) : Number(values.threads);
   if (!Number.isInteger(threads) || threads < 1 || threads > 64)
     throw new ConfigError(`--threads must be a whole number from 1 to 64, not ${values.threads}`);
+  const heapMiB = values['heap-mib'] === undefined ? SHARE_HEAP_MIB : Number(values['heap-mib']);
+  if (!Number.isInteger(heapMiB) || heapMiB < 16 || heapMiB > 65536)
+    throw new ConfigError(`--heap-mib must be a whole number from 16 to 65536, not ${values['heap-mib']}`);
   const config = loadConfig();
-  const store = createEventStore(config, systemClock);
+  const store = await openEventStore(config, systemClock);
   const db = openReadModelDb(join(config.dataDir, 'read-models.sqlite'));
   const started = Date.now();
   try {
@@ -51,6 +56,7 @@ export async function rebuildCommand(args: readonly string[]): Promise<number> {
     const roster = new RosterBeside(db);
     const built = await rebuildFigures(db, store, () => new Date().toISOString(), {
       shares: threads,
+      shareHeapMiB: heapMiB,
       onProgress: (p) => figures.update(p.done, p.total, 'positions', { count: p.events, unit: 'events' }),
       onRoster: (rows) => roster.add(rows),
     });

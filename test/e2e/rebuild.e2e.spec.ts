@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -109,5 +109,20 @@ describe('kill -9 during a rebuild, then restart: the read model equals a clean 
     expect({ ...afterKill, builds: [], tables: [] }).toEqual({ ...before, builds: [], tables: [] });
     execFileSync(process.execPath, [CLI, 'rebuild'], { env: { ...process.env, LEDGER_DATA_DIR: history }, stdio: 'ignore' });
     expect(dumpFigures(history)).toEqual(clean);
+  }, 120_000);
+
+  it('given a worker heap too small for the history, when rebuilt, then it stops with exit 1 and a message naming --heap-mib, and the serving build stays', () => {
+    const before = dumpFigures(history);
+    const run = spawnSync(process.execPath, [CLI, 'rebuild', '--heap-mib', '16'], {
+      env: { ...process.env, LEDGER_DATA_DIR: history },
+      encoding: 'utf8',
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(
+      /ledger rebuild: rebuild share \d of \d ran out of its 16 MiB heap: run it again with a larger --heap-mib/,
+    );
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    const after = dumpFigures(history);
+    expect({ ...after, builds: [], tables: [] }).toEqual({ ...before, builds: [], tables: [] });
   }, 120_000);
 });

@@ -8,7 +8,7 @@ import { linesOf } from '../../src/imports/import-lines.js';
 import { csvRecords, type ImportRecord, ImportRefused, ndjsonRecords } from '../../src/imports/import-records.js';
 import { validateLine, type ValidLine } from '../../src/imports/import-validation.js';
 import { type ImportAnswer, derivedCommandId, DERIVED_COMMAND_ID_PREFIX, LedgerImport } from '../../src/imports/ledger-import.js';
-import { createEventStore, createMemberKeys } from '../../src/infrastructure.module.js';
+import { openEventStore, openMemberKeys } from '../../src/event-store/event-store-at.js';
 import { memberStream } from '../../src/membership/member.events.js';
 import { PersonClaims } from '../../src/membership/person-claims.js';
 import { type MemberKeys } from '../../src/personal-data/member-keys.port.js';
@@ -39,12 +39,12 @@ interface Ledger {
 
 const dirs: string[] = [];
 
-function openLedger(dir = mkdtempSync(join(tmpdir(), 'ledger-import-'))): Ledger {
+async function openLedger(dir = mkdtempSync(join(tmpdir(), 'ledger-import-'))): Promise<Ledger> {
   if (!dirs.includes(dir)) dirs.push(dir);
   const clock = new TestClock();
   const config = loadConfig({ LEDGER_DATA_DIR: dir });
-  const store = createEventStore(config, clock);
-  const keys = createMemberKeys(config, clock);
+  const store = await openEventStore(config, clock);
+  const keys = await openMemberKeys(config, clock);
   const identity = new PersonIdentity(config.personHashKey);
   const engine = new LedgerImport({ store, keys, identity, claims: new PersonClaims(store), clock });
   return {
@@ -97,7 +97,7 @@ describe('LedgerImport over the embedded store', () => {
       for (; !next.done; next = iterator.next()) commands.push(next.value);
       summary = next.value;
       text = ndjsonOf(commands);
-      ledger = openLedger();
+      ledger = await openLedger();
       first = await ledger.engine.run(ndjson(text), { caller: CALLER, batchLines: 500 });
     }, 120_000);
     afterAll(() => ledger.close());
@@ -138,7 +138,7 @@ describe('LedgerImport over the embedded store', () => {
       });
       expect(await ledger.store.headPosition()).toBe(headBefore);
       // A fresh engine (a later run of the CLI) finds them too.
-      const later = openLedger(ledger.dir);
+      const later = await openLedger(ledger.dir);
       try {
         const third = await later.engine.run(ndjson(text), { caller: CALLER });
         expect({ accepted: third.accepted, duplicates: third.duplicates, rejected: third.rejected }).toEqual({
@@ -168,14 +168,14 @@ describe('LedgerImport over the embedded store', () => {
       } finally {
         await service.stop();
       }
-      ledger = openLedger(ledger.dir);
+      ledger = await openLedger(ledger.dir);
     }, 120_000);
   });
 
   describe('a file with bad lines', () => {
     let ledger: Ledger;
-    beforeAll(() => {
-      ledger = openLedger();
+    beforeAll(async () => {
+      ledger = await openLedger();
     });
     afterAll(() => ledger.close());
 
@@ -303,7 +303,7 @@ describe('LedgerImport over the embedded store', () => {
     ];
 
     it('given the CSV imported, when the NDJSON of the same commands (keys in another order) is imported, then every line is a duplicate', async () => {
-      const ledger = openLedger();
+      const ledger = await openLedger();
       try {
         const fromCsv = await ledger.engine.run(csv(csvText), { caller: CALLER });
         expect(fromCsv).toMatchObject({ accepted: 4, duplicates: 0, rejected: 0, errors: [] });

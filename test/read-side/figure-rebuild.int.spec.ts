@@ -7,7 +7,7 @@ import type { EventStore } from '../../src/event-store/event-store.port.js';
 import { linesOf } from '../../src/imports/import-lines.js';
 import { ndjsonRecords } from '../../src/imports/import-records.js';
 import { LedgerImport } from '../../src/imports/ledger-import.js';
-import { createEventStore, createMemberKeys } from '../../src/infrastructure.module.js';
+import { openEventStore, openMemberKeys } from '../../src/event-store/event-store-at.js';
 import { PersonClaims } from '../../src/membership/person-claims.js';
 import { PersonIdentity } from '../../src/personal-data/person-identity.js';
 import { catchUpBuild, rebuildFigures } from '../../src/read-models/figures/figure-builder.js';
@@ -48,8 +48,8 @@ beforeAll(async () => {
   dirs.push(dir);
   const clock = new TestClock();
   const config = loadConfig({ LEDGER_DATA_DIR: dir });
-  store = createEventStore(config, clock);
-  const keys = createMemberKeys(config, clock);
+  store = await openEventStore(config, clock);
+  const keys = await openMemberKeys(config, clock);
   const engine = new LedgerImport({
     store,
     keys,

@@ -19,8 +19,13 @@ const PAGE = 2000;
 const SHARE_PAGE = 8000;
 /** Batches a rebuild worker may run ahead of the writer. */
 export const SHARE_BATCHES_AHEAD = 4;
-/** Old-generation limit of a share's worker: half a province (750,000 members) needs more than 128 MiB and runs in 192. */
-const SHARE_HEAP_MIB = 256;
+/**
+ * Old-generation limit of a share's worker. A share's members' memos live outside the JS heap;
+ * what stays on it (organisations' states, the page being projected) is ~25 MiB for half a
+ * province of 1.5 million members. 80 MiB keeps a rebuild's peak RSS under 512 MiB there;
+ * 64 made it ~20 % slower (more full collections).
+ */
+export const SHARE_HEAP_MIB = 80;
 
 export interface BuildProgress {
   readonly phase: 'shares' | 'log';
@@ -128,12 +133,13 @@ function shareInWorker(
   shares: number,
   upTo: number,
   pageSize: number,
+  heapMiB: number,
 ): AsyncIterator<ShareBatch> {
   // A share keeps little (its entities' memos) but makes much garbage per event: a bounded old
   // generation makes V8 collect it instead of growing, which keeps a rebuild's RSS down.
   const worker = new Worker(WORKER, {
     workerData: { location, share, shares, upTo, pageSize },
-    resourceLimits: { maxOldGenerationSizeMb: SHARE_HEAP_MIB },
+    resourceLimits: { maxOldGenerationSizeMb: heapMiB },
   });
   const queue: ShareBatch[] = [];
   let waiting: { resolve: (r: IteratorResult<ShareBatch>) => void; reject: (e: unknown) => void } | undefined;
@@ -162,8 +168,16 @@ function shareInWorker(
     }
     settle();
   });
-  worker.on('error', (error) => {
-    failure = error;
+  worker.on('error', (error: Error & { code?: string }) => {
+    failure =
+      error.code === 'ERR_WORKER_OUT_OF_MEMORY'
+        ? Object.assign(
+            new Error(
+              `rebuild share ${share} of ${shares} ran out of its ${heapMiB} MiB heap: run it again with a larger --heap-mib`,
+            ),
+            { code: 'LEDGER_REBUILD_OUT_OF_MEMORY' },
+          )
+        : error;
     settle();
   });
   worker.on('exit', () => {
@@ -194,6 +208,8 @@ export interface RebuildOptions {
   readonly threads?: boolean;
   /** Events a share reads per page (default 8,000); small pages make many segments (for tests). */
   readonly pageSize?: number;
+  /** Old-generation limit of each share's worker, MiB (default {@link SHARE_HEAP_MIB}). */
+  readonly shareHeapMiB?: number;
   readonly onProgress?: (progress: BuildProgress) => void;
   /** Called with the members-by-enterprise rows of the shares, inside the transaction that writes their segment. */
   readonly onRoster?: (rows: ReadonlyArray<[string, string]>) => void;
@@ -224,7 +240,14 @@ export async function rebuildFigures(
     const threads = (options.threads ?? true) && store.location !== undefined && workersAvailable();
     const sources = Array.from({ length: shares }, (_, share) =>
       threads
-        ? shareInWorker(store.location!, share, shares, head, options.pageSize ?? SHARE_PAGE)
+        ? shareInWorker(
+            store.location!,
+            share,
+            shares,
+            head,
+            options.pageSize ?? SHARE_PAGE,
+            options.shareHeapMiB ?? SHARE_HEAP_MIB,
+          )
         : projectShare(store, share, shares, head, options.pageSize),
     );
     try {

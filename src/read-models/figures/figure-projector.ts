@@ -1,13 +1,18 @@
 import {
-  type Contributions,
   contributionsOf,
   deltasBetween,
   entityOf,
+  evolveOrganisation,
   type FigureEntity,
+  initialOrganisation,
+  organisationContributions,
+  type OrganisationState,
 } from '../../../projections/figures/contributions.js';
 import type { FigureDelta } from '../../../projections/figures/figure-delta.js';
 import { appendToMember, type MemberMemo, memberMemo } from '../../../projections/figures/member-memo.js';
 import type { RecordedEvent } from '../../event-store/event-store.port.js';
+import { grown } from '../../shared/typed-arrays.js';
+import { NameSlots } from './name-slots.js';
 
 /** The streams whose events move figures. */
 export const FIGURE_STREAMS = ['enterprise-', 'member-', 'park-', 'transfer-'] as const;
@@ -55,14 +60,14 @@ function placeOf(event: RecordedEvent): Place | undefined {
  * it, from the entity's own stream up to that event (never the clock, never later events), so
  * the live path and a rebuild derive the same deltas.
  *
- * The projector remembers each entity it has seen (a member's memo, an organisation's events and
- * contributions), so an event that extends what it remembers is projected without reading the
+ * The projector remembers each entity it has seen (a member's memo, an organisation's folded
+ * state and revision), so an event that extends what it remembers is projected without reading the
  * stream; otherwise (`project` answers `undefined`) the caller reads the stream and calls
  * `projectFrom`, which remembers the result.
  */
 export class FigureProjector {
   private readonly members = new MemoTable();
-  private readonly organisations = new Map<string, { events: RecordedEvent[]; contributions: Contributions }>();
+  private readonly organisations = new Map<string, { revision: number; organisation: OrganisationState }>();
 
   /** `null`: the event moves no figure (not a figure stream); `undefined`: read its stream and call `projectFrom`. */
   project(event: RecordedEvent): EventDeltas | null | undefined {
@@ -75,11 +80,12 @@ export class FigureProjector {
       return this.result(event, appended.deltas);
     }
     const known = this.organisations.get(event.streamName);
-    if ((known?.events.length ?? 0) !== event.revision) return undefined;
-    const events = known ? [...known.events, event] : [event];
-    const contributions = contributionsOf(entity, events);
-    this.organisations.set(event.streamName, { events, contributions });
-    return this.result(event, deltasBetween(known?.contributions ?? new Map(), contributions));
+    if ((known?.revision ?? -1) + 1 !== event.revision) return undefined;
+    // Contributions are recomputed from the state before and after (a few facts) rather than kept.
+    const before = known?.organisation ?? initialOrganisation(entity.kind);
+    const after = evolveOrganisation(before, event);
+    this.organisations.set(event.streamName, { revision: event.revision, organisation: after });
+    return this.result(event, deltasBetween(organisationContributions(before), organisationContributions(after)));
   }
 
   /** Projects `event` from its stream as read from the store (it may run past the event). */
@@ -92,7 +98,11 @@ export class FigureProjector {
     const before = contributionsOf(entity, upTo.slice(0, -1));
     const after = contributionsOf(entity, upTo);
     if (entity.kind === 'member') this.members.set(event.streamName, memberMemo(entity.id, upTo));
-    else this.organisations.set(event.streamName, { events: upTo, contributions: after });
+    else
+      this.organisations.set(event.streamName, {
+        revision: event.revision,
+        organisation: upTo.reduce(evolveOrganisation, initialOrganisation(entity.kind)),
+      });
     return this.result(event, deltasBetween(before, after));
   }
 
@@ -113,11 +123,11 @@ const STATUSES: ReadonlyArray<MemberMemo['status']> = ['never-joined', 'active',
 
 /**
  * Members' memos in typed arrays, one slot per member stream, strings (parks, enterprises,
- * categories, dates) kept once: a province's 1.5 million members fit in ~100 MiB, where one
- * object per memo took about twice that.
+ * categories, dates) kept once: a province's 1.5 million members fit in ~75 MiB, nearly all of
+ * it outside the JS heap, where one object per memo took about 200.
  */
 class MemoTable {
-  private readonly slots = new Map<string, number>();
+  private readonly slots = new NameSlots();
   private readonly strings: string[] = [];
   private readonly stringNumbers = new Map<string, number>();
   private status = new Uint8Array(1024);
@@ -128,8 +138,8 @@ class MemoTable {
   private lastDate = new Int32Array(1024);
 
   get(stream: string): MemberMemo | undefined {
-    const slot = this.slots.get(stream);
-    if (slot === undefined || this.revision[slot] === FORGOTTEN) return undefined;
+    const slot = this.slots.find(stream);
+    if (slot < 0 || this.revision[slot] === FORGOTTEN) return undefined;
     return {
       status: STATUSES[this.status[slot]],
       parkId: this.strings[this.park[slot]],
@@ -141,12 +151,8 @@ class MemoTable {
   }
 
   set(stream: string, memo: MemberMemo): void {
-    let slot = this.slots.get(stream);
-    if (slot === undefined) {
-      slot = this.slots.size;
-      if (slot === this.status.length) this.grow();
-      this.slots.set(stream, slot);
-    }
+    const slot = this.slots.add(stream);
+    if (slot === this.status.length) this.grow();
     this.status[slot] = STATUSES.indexOf(memo.status);
     this.revision[slot] = memo.revision;
     this.park[slot] = this.number(memo.parkId);
@@ -156,8 +162,8 @@ class MemoTable {
   }
 
   delete(stream: string): void {
-    const slot = this.slots.get(stream);
-    if (slot !== undefined) this.revision[slot] = FORGOTTEN;
+    const slot = this.slots.find(stream);
+    if (slot >= 0) this.revision[slot] = FORGOTTEN;
   }
 
   private number(s: string): number {
@@ -171,17 +177,12 @@ class MemoTable {
 
   private grow(): void {
     const size = this.status.length * 2;
-    const grown = <T extends Uint8Array | Int32Array>(a: T, make: new (n: number) => T): T => {
-      const b = new make(size);
-      b.set(a);
-      return b;
-    };
-    this.status = grown(this.status, Uint8Array);
-    this.revision = grown(this.revision, Int32Array);
-    this.park = grown(this.park, Int32Array);
-    this.enterprise = grown(this.enterprise, Int32Array);
-    this.category = grown(this.category, Int32Array);
-    this.lastDate = grown(this.lastDate, Int32Array);
+    this.status = grown(this.status, size);
+    this.revision = grown(this.revision, size);
+    this.park = grown(this.park, size);
+    this.enterprise = grown(this.enterprise, size);
+    this.category = grown(this.category, size);
+    this.lastDate = grown(this.lastDate, size);
   }
 }
 
