@@ -16,6 +16,8 @@ export interface ImportJob {
   readonly file: string;
   readonly format: ImportFormat;
   readonly errorsPath?: string;
+  /** The log's page cache, MiB. */
+  readonly cacheMiB: number;
 }
 
 /** What the worker tells `ledger import`. */
@@ -28,7 +30,7 @@ export type ImportWorkerMessage =
 /** The import itself, against the store of LEDGER_DATA_DIR (or EventStoreDB), run in the worker. */
 async function runImport(job: ImportJob, tell: (m: ImportWorkerMessage) => void): Promise<ImportAnswer> {
   const config = loadConfig();
-  const store = await openEventStore(config, systemClock);
+  const store = await openEventStore(config, systemClock, { cacheMiB: job.cacheMiB });
   const keys = await openMemberKeys(config, systemClock);
   const errorsOut = job.errorsPath === undefined ? undefined : createWriteStream(job.errorsPath);
   const input = createReadStream(job.file, { highWaterMark: 1 << 20 });

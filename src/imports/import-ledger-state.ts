@@ -13,16 +13,13 @@ import { type PersonClaims, type PersonMembershipClaimed, personStream } from '.
 import { type ParkEvent, parkStream } from '../parks/park.events.js';
 import { evolvePark, foldPark, initialParkState, type ParkState } from '../parks/park.state.js';
 import { type Stored } from '../shared/ledger-event.js';
+import { type PackedHistory, PackedLedger, type PersonEntry } from './packed-ledger.js';
+
+export { type PersonEntry } from './packed-ledger.js';
 
 /** A stream's folded state and the revision it was folded at. */
 export interface Versioned<S> {
   readonly state: S;
-  readonly revision: ExpectedRevision;
-}
-
-/** The member ids a person ever held, from their claims stream. */
-export interface PersonEntry {
-  readonly memberIds: readonly string[];
   readonly revision: ExpectedRevision;
 }
 
@@ -38,19 +35,10 @@ const nextRevision = (revision: ExpectedRevision, count: number): number => (rev
 export class ImportLedgerState {
   private readonly parks = new Map<string, Versioned<ParkState>>();
   private readonly enterprises = new Map<string, Versioned<EnterpriseState>>();
-  private readonly members = new Map<string, MemberHistory | PackedMember>();
-  /** A person with one membership claim is kept as that member id alone (most people: a third of the bytes). */
-  private readonly persons = new Map<string, PersonEntry | string>();
-  /** Members this import placed at each enterprise (a closure checks them). */
-  private readonly placed = new Map<string, string[]>();
-  /** One copy of each date, enterprise id, category and reason the packed members repeat. */
-  private readonly interned = new Map<string, string>();
-  private readonly intern = (value: string): string => {
-    const kept = this.interned.get(value);
-    if (kept !== undefined) return kept;
-    this.interned.set(value, value);
-    return value;
-  };
+  /** Plain member timelines, persons' claims and the import's placements, outside the JS heap. */
+  private packed = new PackedLedger();
+  /** Member histories that are not plain (voids, erasure, a transfer request, two persons), as they are. */
+  private readonly members = new Map<string, MemberHistory>();
   /** Members the store placed at each enterprise before the import, read on the first closure. */
   private storePlaced?: Map<string, Set<string>>;
 
@@ -67,8 +55,7 @@ export class ImportLedgerState {
     this.parks.clear();
     this.enterprises.clear();
     this.members.clear();
-    this.persons.clear();
-    this.placed.clear();
+    this.packed = new PackedLedger();
     this.storePlaced = undefined;
     this.fresh = false;
   }
@@ -106,65 +93,60 @@ export class ImportLedgerState {
 
   async member(memberId: string): Promise<MemberHistory> {
     const kept = this.members.get(memberId);
-    if (kept instanceof PackedMember) return this.unpack(memberId, kept);
     if (kept) return kept;
-    const history = this.fresh
-      ? emptyHistory(memberId)
-      : foldHistory(memberId, (await this.store.readStream(memberStream(memberId))) as Array<Stored<MemberEvent>>);
-    this.members.set(memberId, pack(history, this.intern) ?? history);
+    const packed = this.packed.member(memberId);
+    if (packed) return this.unpack(memberId, packed);
+    // Not in memory: nothing while the store was empty at the start, otherwise as stored.
+    if (this.fresh) return emptyHistory(memberId);
+    const history = foldHistory(memberId, (await this.store.readStream(memberStream(memberId))) as Array<Stored<MemberEvent>>);
+    if (!this.packed.putMember(history)) this.members.set(memberId, history);
     return history;
   }
 
   async person(personHash: string): Promise<PersonEntry> {
-    const kept = this.persons.get(personHash);
-    if (typeof kept === 'string') return { memberIds: [kept], revision: 0 };
+    const kept = this.packed.person(personHash);
     if (kept) return kept;
-    let person: PersonEntry = { memberIds: [], revision: 'no_stream' };
-    if (!this.fresh) {
-      // The claims' own reader first: it finishes a claim a crashed command left half-done.
-      await this.claims.load(personHash, '');
-      const claims = (await this.store.readStream(personStream(personHash))) as Array<Stored<PersonMembershipClaimed>>;
-      person = { memberIds: [...new Set(claims.map((c) => c.data.memberId))], revision: revisionOf(claims) };
-    }
-    this.persons.set(personHash, person);
+    if (this.fresh) return { memberIds: [], revision: 'no_stream' };
+    // The claims' own reader first: it finishes a claim a crashed command left half-done.
+    await this.claims.load(personHash, '');
+    const claims = (await this.store.readStream(personStream(personHash))) as Array<Stored<PersonMembershipClaimed>>;
+    const person: PersonEntry = { memberIds: [...new Set(claims.map((c) => c.data.memberId))], revision: revisionOf(claims) };
+    this.packed.putPerson(personHash, person);
     return person;
   }
 
   /** A packed member as the deciders read it: its facts as stored events (ids stand in: no decision shows them). */
-  private async unpack(memberId: string, packed: PackedMember): Promise<MemberHistory> {
+  private async unpack(memberId: string, packed: PackedHistory): Promise<MemberHistory> {
     const facts: MemberFact[] = [];
-    const f = packed.facts;
-    for (let i = 0; i < f.length; i += 4) {
-      const effectiveDate = f[i + 1];
+    for (const [i, { kind, effectiveDate, a, b }] of packed.facts.entries()) {
       const data =
-        f[i] === 'J'
+        kind === 'J'
           ? {
               memberId,
               person: { hash: packed.personHash!, masked: '' },
               name: '',
-              category: f[i + 3],
-              enterpriseId: f[i + 2],
-              parkId: await this.parkOf(f[i + 2]),
+              category: b,
+              enterpriseId: a,
+              parkId: await this.parkOf(a),
               effectiveDate,
             }
-          : f[i] === 'T'
+          : kind === 'T'
             ? {
                 memberId,
-                from: { enterpriseId: f[i + 2], parkId: await this.parkOf(f[i + 2]) },
-                to: { enterpriseId: f[i + 3], parkId: await this.parkOf(f[i + 3]) },
+                from: { enterpriseId: a, parkId: await this.parkOf(a) },
+                to: { enterpriseId: b, parkId: await this.parkOf(b) },
                 effectiveDate,
               }
-            : f[i] === 'C'
-              ? { memberId, from: f[i + 2], to: f[i + 3], effectiveDate }
-              : { memberId, reason: f[i + 2], effectiveDate };
-      const type = PACKED_TYPES[f[i] as keyof typeof PACKED_TYPES];
+            : kind === 'C'
+              ? { memberId, from: a, to: b, effectiveDate }
+              : { memberId, reason: a, effectiveDate };
       facts.push({
-        id: `${memberId}#${i / 4}`,
-        type,
+        id: `${memberId}#${i}`,
+        type: PACKED_TYPES[kind],
         data,
         metadata: PACKED_METADATA,
         streamName: '',
-        revision: i / 4,
+        revision: i,
         position: '',
       } as MemberFact);
     }
@@ -188,7 +170,7 @@ export class ImportLedgerState {
 
   /** Every member ever placed at the enterprise: by this import, and by the store before it. */
   async membersEverAt(enterpriseId: string): Promise<string[]> {
-    const ids = new Set(this.placed.get(enterpriseId) ?? []);
+    const ids = new Set(this.packed.placedAt(enterpriseId));
     if (this.startHead !== undefined) {
       this.storePlaced ??= await this.scanPlacements();
       for (const id of this.storePlaced.get(enterpriseId) ?? []) ids.add(id);
@@ -247,65 +229,19 @@ export class ImportLedgerState {
           : event.type === 'MemberTransferred'
             ? event.data.to.enterpriseId
             : undefined;
-      if (to !== undefined) {
-        const list = this.placed.get(to);
-        if (list) list.push(memberId);
-        else this.placed.set(to, [memberId]);
-      }
+      if (to !== undefined) this.packed.place(to, memberId);
     }
-    this.members.set(memberId, pack(history, this.intern) ?? history);
+    // Once not plain, a history stays as it is (a void or an erasure is never undone).
+    if (this.members.has(memberId) || !this.packed.putMember(history)) this.members.set(memberId, history);
   }
 
   async recordPersonClaim(personHash: string, memberId: string): Promise<void> {
     const person = await this.person(personHash);
     const memberIds = person.memberIds.includes(memberId) ? person.memberIds : [...person.memberIds, memberId];
     const revision = nextRevision(person.revision, 1);
-    this.persons.set(personHash, revision === 0 && memberIds.length === 1 ? memberIds[0] : { memberIds, revision });
+    this.packed.putPerson(personHash, { memberIds, revision });
   }
 }
 
 const PACKED_TYPES = { J: 'MemberJoined', T: 'MemberTransferred', C: 'MemberCategoryChanged', L: 'MemberLeft' } as const;
 const PACKED_METADATA = Object.freeze({ actor: '', correlationId: '', recordedAt: '' });
-
-/**
- * A member's timeline in four strings a fact (kind, date, two values; parks follow from the
- * enterprises; dates and ids shared), and the person's hash (the masked ID and the name are
- * never read by a decision): a small fraction of the bytes of the stored events, which is what
- * lets a province's members stay in memory during an import.
- */
-class PackedMember {
-  constructor(
-    readonly revision: number | undefined,
-    readonly personHash: string | undefined,
-    readonly facts: readonly string[],
-  ) {}
-}
-
-/** Packs a history whose facts are all plain (no voids, no erasure, one person, no transfer request); undefined otherwise. */
-function pack(history: MemberHistory, intern: (value: string) => string): PackedMember | undefined {
-  if (history.erased) return undefined;
-  let personHash: string | undefined;
-  const facts: string[] = [];
-  for (const f of history.facts) {
-    if (f.voided) return undefined;
-    const date = intern(f.data.effectiveDate);
-    switch (f.type) {
-      case 'MemberJoined':
-        if (personHash !== undefined && personHash !== f.data.person.hash) return undefined;
-        personHash = f.data.person.hash;
-        facts.push('J', date, intern(f.data.enterpriseId), intern(f.data.category));
-        break;
-      case 'MemberTransferred':
-        if (f.data.transferId !== undefined) return undefined;
-        facts.push('T', date, intern(f.data.from.enterpriseId), intern(f.data.to.enterpriseId));
-        break;
-      case 'MemberCategoryChanged':
-        facts.push('C', date, intern(f.data.from), intern(f.data.to));
-        break;
-      case 'MemberLeft':
-        facts.push('L', date, intern(f.data.reason), '');
-        break;
-    }
-  }
-  return new PackedMember(history.revision, personHash, facts);
-}

@@ -172,6 +172,89 @@ describe('LedgerImport over the embedded store', () => {
     }, 120_000);
   });
 
+  describe('a province imported in two files, the second onto the first', () => {
+    // The second import starts on a store that is not empty: what it decides against (member
+    // timelines, persons' claims, enterprises' placements) is read from the store, then packed.
+    let commands: ImportCommand[];
+    let split: Ledger;
+    let whole: Ledger;
+    let second: ImportAnswer;
+    let joined: Extract<ImportCommand, { command: 'join' }>;
+
+    beforeAll(async () => {
+      commands = [...syntheticProvince({ members: 1500, seed: 5, years: 8, endDate: '2026-06-30' }).commands()];
+      const half = Math.floor(commands.length / 2);
+      // A member of the first half whom no later line moves or removes: still active at the end.
+      const moved = new Set(commands.flatMap((c) => (c.command === 'leave' || c.command === 'transfer' ? [c.memberId] : [])));
+      joined = commands
+        .slice(0, half)
+        .find((c): c is Extract<ImportCommand, { command: 'join' }> => c.command === 'join' && !moved.has(c.memberId))!;
+      const park = commands.find((c) => c.command === 'registerPark')!;
+      const newcomer = [
+        // An enterprise and a member that only the second import places.
+        {
+          command: 'registerEnterprise',
+          enterpriseId: 'e-new',
+          parkId: park.parkId,
+          name: '新厂',
+          ownership: 'non-public',
+          effectiveDate: '2026-01-05',
+        },
+        { ...joined, memberId: 'm-new', personId: residentId(990_001), enterpriseId: 'e-new', effectiveDate: '2026-02-01' },
+      ];
+      const refusedLater = [
+        // The same person under another member id while still a member.
+        { ...joined, memberId: 'm-again', effectiveDate: '2026-06-30' },
+        // Enterprises closed while their members are still there.
+        { command: 'closeEnterprise', enterpriseId: joined.enterpriseId, effectiveDate: '2026-06-30' },
+        { command: 'closeEnterprise', enterpriseId: 'e-new', effectiveDate: '2026-06-30' },
+      ];
+      split = await openLedger();
+      await split.engine.run(ndjson(ndjsonOf(commands.slice(0, half))), { caller: CALLER, batchLines: 300 });
+      await split.close();
+      split = await openLedger(split.dir);
+      second = await split.engine.run(ndjson(ndjsonOf([...commands.slice(half), ...newcomer, ...refusedLater])), {
+        caller: CALLER,
+        batchLines: 300,
+      });
+      whole = await openLedger();
+      await whole.engine.run(ndjson(ndjsonOf([...commands, ...newcomer])), { caller: CALLER, batchLines: 300 });
+    }, 120_000);
+    afterAll(async () => {
+      await split.close();
+      await whole.close();
+    });
+
+    it('given the second half imported onto the first, then its lines are accepted, and a rejoin and closures that members placed by either import forbid are refused', () => {
+      const half = Math.floor(commands.length / 2);
+      expect({ accepted: second.accepted, duplicates: second.duplicates, rejected: second.rejected }).toEqual({
+        accepted: commands.length - half + 2,
+        duplicates: 0,
+        rejected: 3,
+      });
+      const last = commands.length - half + 2;
+      expect(second.errors).toEqual([
+        { line: last + 1, code: 'PERSON_ALREADY_MEMBER', message: expect.stringContaining(joined.memberId) },
+        { line: last + 2, code: 'ENTERPRISE_HAS_ACTIVE_MEMBERS', message: expect.stringContaining(joined.enterpriseId) },
+        { line: last + 3, code: 'ENTERPRISE_HAS_ACTIVE_MEMBERS', message: expect.stringContaining('e-new') },
+      ]);
+    });
+
+    it('given the same province imported in one file, then both logs hold the same events in the same order', async () => {
+      // Each data dir has its own keys: sealed names, person hashes, derived commandIds (and so
+      // event ids) differ. Everything else is the same.
+      const comparable = (events: RecordedEvent[]) =>
+        events.map(({ streamName, revision, type, data }) => {
+          const { name: _name, nameDigest: _digest, person, eventId: _claimed, ...rest } = data as Record<string, unknown>;
+          const masked = (person as { masked?: string } | undefined)?.masked;
+          return { stream: streamName.startsWith('person-') ? 'person' : streamName, revision, type, data: rest, masked };
+        });
+      const fromSplit = comparable(await allEvents(split.store));
+      expect(fromSplit.length).toBeGreaterThan(3000);
+      expect(fromSplit).toEqual(comparable(await allEvents(whole.store)));
+    });
+  });
+
   describe('a file with bad lines', () => {
     let ledger: Ledger;
     beforeAll(async () => {

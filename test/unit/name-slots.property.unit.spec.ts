@@ -1,10 +1,11 @@
 import fc from 'fast-check';
-import { NameSlots } from '../../src/read-models/figures/name-slots.js';
+import { NameSlots } from '../../src/shared/name-slots.js';
 
 /*
- * The projector's table of stream names against a Map: any sequence of finds and adds, with
- * names that share prefixes, differ in one character or in length, or are not ASCII, numbers
- * each name once, in the order first added, and finds exactly the names added.
+ * The table of names (the projector's streams, the import's members and persons) against a
+ * Map: any sequence of finds and adds, with names that share prefixes, differ in one character
+ * or in length, or are not ASCII, numbers each name once, in the order first added, finds
+ * exactly the names added, and gives each number's name back.
  */
 
 // A small alphabet makes near-identical names (and so hash-table collisions) common.
@@ -16,7 +17,7 @@ const name = fc.oneof(
 const operation = fc.record({ add: fc.boolean(), name });
 
 describe('NameSlots', () => {
-  it('given any adds and finds, when compared with a Map, then every name has the number a Map would give it', () => {
+  it('given any adds and finds, when compared with a Map, then every name has the number a Map would give it, and each number gives its name back', () => {
     fc.assert(
       fc.property(fc.array(operation, { maxLength: 1000 }), (operations) => {
         const slots = new NameSlots();
@@ -28,13 +29,16 @@ describe('NameSlots', () => {
           } else expect(slots.find(n)).toBe(model.get(n) ?? -1);
           expect(slots.size).toBe(model.size);
         }
-        for (const [n, slot] of model) expect(slots.find(n)).toBe(slot);
+        for (const [n, slot] of model) {
+          expect(slots.find(n)).toBe(slot);
+          expect(slots.nameOf(slot)).toBe(n);
+        }
       }),
       { numRuns: 100 },
     );
   });
 
-  it('given 60,000 names, many of them prefixes of others, when added and looked up again, then each keeps its number across the table growing', () => {
+  it('given 60,000 names, many of them prefixes of others, when added and looked up again, then each keeps its number (and its number its name) across the table growing', () => {
     const slots = new NameSlots();
     const names: string[] = [];
     for (let i = 0; i < 10_000; i++) {
@@ -49,8 +53,19 @@ describe('NameSlots', () => {
     // One comparison of whole arrays: an expect per name would take seconds.
     expect(added).toEqual(unique.map((_, i) => i));
     expect(found).toEqual(added);
+    expect(added.map((slot) => slots.nameOf(slot))).toEqual(unique);
     expect(slots.find('member-unknown')).toBe(-1);
     expect(slots.size).toBe(unique.length);
     expect(unique.length).toBeGreaterThan(50_000);
+  });
+
+  it('given names of 64 bytes (person hashes), when 40,000 are added, then the names that fill a chunk exactly and those after it keep their numbers and bytes', () => {
+    const slots = new NameSlots();
+    // 16,384 names of 64 bytes fill a 1 MiB chunk to its last byte.
+    const names = Array.from({ length: 40_000 }, (_, i) => i.toString(16).padStart(64, '0'));
+    const added = names.map((n) => slots.add(n));
+    expect(added).toEqual(names.map((_, i) => i));
+    expect(names.map((n) => slots.find(n))).toEqual(added);
+    expect(added.map((slot) => slots.nameOf(slot))).toEqual(names);
   });
 });

@@ -12,7 +12,7 @@ import type { FigureDelta } from '../../../projections/figures/figure-delta.js';
 import { appendToMember, type MemberMemo, memberMemo } from '../../../projections/figures/member-memo.js';
 import type { RecordedEvent } from '../../event-store/event-store.port.js';
 import { grown } from '../../shared/typed-arrays.js';
-import { NameSlots } from './name-slots.js';
+import { NameSlots } from '../../shared/name-slots.js';
 
 /** The streams whose events move figures. */
 export const FIGURE_STREAMS = ['enterprise-', 'member-', 'park-', 'transfer-'] as const;

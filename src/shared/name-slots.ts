@@ -1,9 +1,10 @@
-import { grown } from '../../shared/typed-arrays.js';
+import { grown } from './typed-arrays.js';
 
 /**
- * Numbers names (stream names) 0, 1, 2… in the order first seen, with the names' bytes in one
- * buffer and an open-addressing table of numbers: ~50 bytes a member stream, all outside the JS
- * heap, where a Map of strings took ~95 on the heap (and was marked by every full collection).
+ * Numbers names (stream names, member ids, person hashes) 0, 1, 2… in the order first seen, with
+ * the names' bytes in one buffer and an open-addressing table of numbers: ~50 bytes a member
+ * stream, all outside the JS heap, where a Map of strings took ~95 on the heap (and was marked by
+ * every full collection).
  * Names with a character outside ASCII (ledger ids never have one) are kept in a Map instead.
  */
 export class NameSlots {
@@ -17,6 +18,8 @@ export class NameSlots {
   private table = new Int32Array(2048);
   private count = 0;
   private readonly others = new Map<string, number>();
+  /** The names kept in `others`, by number. */
+  private readonly otherNames = new Map<number, string>();
 
   get size(): number {
     return this.count;
@@ -30,6 +33,17 @@ export class NameSlots {
   /** The name's number, given it now if it has none. */
   add(name: string): number {
     return this.slot(name, true);
+  }
+
+  /** The name numbered `slot` (which `add` gave). */
+  nameOf(slot: number): string {
+    const other = this.otherNames.get(slot);
+    if (other !== undefined) return other;
+    if (this.lengths[slot] === 0) return '';
+    const start = this.starts[slot];
+    const at = start & CHUNK_MASK;
+    // ASCII bytes: latin1 decoding gives the very characters that were stored.
+    return Buffer.from(this.chunks[start >>> CHUNK_BITS].buffer, at, this.lengths[slot]).toString('latin1');
   }
 
   private slot(name: string, create: boolean): number {
@@ -51,8 +65,9 @@ export class NameSlots {
     }
     if (!create) return -1;
     const slot = this.next();
-    // A name never spans two chunks (names are at most 0xffff bytes, a chunk is 1 MiB).
-    if (this.chunks.length === 0 || (this.used & CHUNK_MASK) + length > CHUNK) {
+    // A name never spans two chunks (names are at most 0xffff bytes, a chunk is 1 MiB): a new
+    // chunk when it does not fit in the last one, which may be exactly full.
+    if (this.used + length > this.chunks.length * CHUNK) {
       this.used = this.chunks.length * CHUNK;
       this.chunks.push(new Uint8Array(CHUNK));
     }
@@ -71,6 +86,7 @@ export class NameSlots {
     if (known !== undefined || !create) return known ?? -1;
     const slot = this.next();
     this.others.set(name, slot);
+    this.otherNames.set(slot, name);
     return slot;
   }
 
