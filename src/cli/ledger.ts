@@ -1,5 +1,6 @@
 import { TokenError } from '../auth/tokens.js';
 import { ConfigError } from '../config/ledger-config.js';
+import { endProgressLine } from './progress.js';
 
 /** A command: its usage and what runs it. */
 interface Command {
@@ -56,6 +57,7 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`ledger: unknown command "${command}"\n${await usage()}\n`);
     return 2;
   } catch (error) {
+    endProgressLine();
     const code = (error as { code?: string }).code;
     const badInput = error instanceof TokenError || error instanceof ConfigError || code?.startsWith('ERR_PARSE_ARGS');
     // A failure a command explains (code LEDGER_…): its message, no stack, exit 1.

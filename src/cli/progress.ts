@@ -1,3 +1,11 @@
+/** Terminals a bar was drawn on in place and not yet ended. */
+const openLines = new Set<NodeJS.WritableStream>();
+
+/** Ends a bar's line left open on the terminal, so that what is printed next (an error) starts a line of its own. */
+export function endProgressLine(out: NodeJS.WriteStream = process.stderr): void {
+  if (openLines.delete(out)) out.write('\n');
+}
+
 /** A progress bar on stderr: redrawn in place on a terminal, a line every few seconds otherwise. */
 export class ProgressBar {
   private readonly started = Date.now();
@@ -25,10 +33,12 @@ export class ProgressBar {
       ? `${counted.count.toLocaleString('en')} ${counted.unit}  ${Math.round(seconds > 0 ? counted.count / seconds : 0).toLocaleString('en')} ${counted.unit}/s`
       : `${done.toLocaleString('en')}/${total.toLocaleString('en')} ${unit}  ${Math.round(rate).toLocaleString('en')}/s`;
     const line = `${this.label} [${bar}] ${(share * 100).toFixed(0).padStart(3)}%  ${amount}  ETA ${eta}s`;
+    if (this.out.isTTY) openLines.add(this.out);
     this.out.write(this.out.isTTY ? `\r${line}\u001b[K` : `${line}\n`);
   }
 
   done(message: string): void {
+    openLines.delete(this.out);
     this.out.write(`${this.out.isTTY ? '\r\u001b[K' : ''}${this.label}: ${message}\n`);
   }
 }

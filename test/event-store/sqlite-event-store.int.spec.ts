@@ -1,9 +1,10 @@
+import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteEventStore } from '../../src/event-store/embedded/sqlite-event-store.js';
-import { type NewEvent } from '../../src/event-store/event-store.port.js';
+import { type NewEvent, WrongExpectedRevisionError } from '../../src/event-store/event-store.port.js';
 import { describeEventStoreContract, PinnedClock } from './event-store.contract.js';
 
 let dir: string;
@@ -62,6 +63,42 @@ describe('SqliteEventStore on disk', () => {
       ]);
     } finally {
       await reopened.close();
+    }
+  });
+
+  it('given a file made by the earlier schema (a table of streams, an index on event ids), when opened, then its streams go on at their revisions, a stale expected revision still fails, and the table of streams is gone', async () => {
+    const file = join(onDisk, 'events.sqlite');
+    const old = new Database(file);
+    old.exec(`
+      CREATE TABLE events (position INTEGER PRIMARY KEY, event_id TEXT NOT NULL UNIQUE, stream TEXT NOT NULL,
+        revision INTEGER NOT NULL, type TEXT NOT NULL, data TEXT NOT NULL, metadata TEXT NOT NULL, UNIQUE (stream, revision));
+      CREATE TABLE streams (stream TEXT PRIMARY KEY, revision INTEGER NOT NULL) WITHOUT ROWID;
+      CREATE TABLE command_ids (command_id TEXT PRIMARY KEY, stream TEXT NOT NULL, fingerprint TEXT NOT NULL) WITHOUT ROWID;`);
+    const insert = old.prepare('INSERT INTO events (event_id, stream, revision, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)');
+    const metadata = JSON.stringify({ actor: 'clerk-7', correlationId: 'corr-1', recordedAt: '2024-01-01T00:00:00.000Z' });
+    for (const revision of [0, 1, 2]) insert.run(randomUUID(), 'member-a', revision, 'MemberJoined', '{}', metadata);
+    old.prepare('INSERT INTO streams (stream, revision) VALUES (?, ?)').run('member-a', 2);
+    old.close();
+
+    const store = new SqliteEventStore(file, new PinnedClock(new Date('2025-03-01T09:00:00.000Z')));
+    try {
+      await expect(store.appendToStream('member-a', [event('MemberLeft')], { expectedRevision: 1 })).rejects.toBeInstanceOf(
+        WrongExpectedRevisionError,
+      );
+      const next = await store.appendToStream('member-a', [event('MemberLeft')], { expectedRevision: 2 });
+      expect(next.streamRevision).toBe(3);
+      expect((await store.readStream('member-a')).map((e) => e.revision)).toEqual([0, 1, 2, 3]);
+    } finally {
+      await store.close();
+    }
+    const after = new Database(file, { readonly: true });
+    try {
+      expect(after.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all()).toEqual([
+        'command_ids',
+        'events',
+      ]);
+    } finally {
+      after.close();
     }
   });
 });
