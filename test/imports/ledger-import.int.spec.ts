@@ -1,3 +1,5 @@
+import Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +11,7 @@ import { csvRecords, type ImportRecord, ImportRefused, ndjsonRecords } from '../
 import { validateLine, type ValidLine } from '../../src/imports/import-validation.js';
 import { type ImportAnswer, derivedCommandId, DERIVED_COMMAND_ID_PREFIX, LedgerImport } from '../../src/imports/ledger-import.js';
 import { openEventStore, openMemberKeys } from '../../src/event-store/event-store-at.js';
+import { SqliteEventStore } from '../../src/event-store/embedded/sqlite-event-store.js';
 import { memberStream } from '../../src/membership/member.events.js';
 import { PersonClaims } from '../../src/membership/person-claims.js';
 import { type MemberKeys } from '../../src/personal-data/member-keys.port.js';
@@ -332,6 +335,83 @@ describe('LedgerImport over the embedded store', () => {
       expect(await ledger.store.readStream(memberStream('m-2'))).toEqual([]);
       expect(await ledger.store.readStream(memberStream('m-4'))).toEqual([]);
       expect(answer.position).toBe(String(events.at(-1)!.position));
+    });
+
+    it('given another writer that, between two batches, records a leave of a member and takes a commandId a later line carries, when the import goes on, then the batch is decided again against the store: those lines refused, every other line recorded once', async () => {
+      const own = await openLedger();
+      // The other writer: a second connection to the same log file, as the service or a second import would hold.
+      const other = new SqliteEventStore(`${own.dir}/events.sqlite`, new TestClock());
+      const lines = [
+        park, // batch 1
+        enterprise,
+        join('m-1', 1),
+        join('m-2', 2),
+        { command: 'changeCategory', memberId: 'm-1', category: 'regular', effectiveDate: '2017-01-01' }, // batch 2: m-1 left meanwhile
+        { command: 'leave', memberId: 'm-2', reason: 'retired', effectiveDate: '2017-02-01', commandId: 'cmd-taken' }, // its commandId taken
+        join('m-3', 3),
+        { command: 'leave', memberId: 'm-2', reason: 'resigned', effectiveDate: '2017-03-01' },
+        join('m-4', 4), // batch 3
+      ];
+      let batches = 0;
+      try {
+        const answer = await own.engine.run(ndjson(ndjsonOf(lines)), {
+          caller: CALLER,
+          batchLines: 4,
+          onProgress: () => {
+            if (++batches !== 1) return;
+            other.appendStampedBatch([
+              {
+                stream: memberStream('m-1'),
+                expectedRevision: 0,
+                events: [
+                  {
+                    id: randomUUID(),
+                    type: 'MemberLeft',
+                    data: { memberId: 'm-1', reason: 'resigned', effectiveDate: '2016-12-01' },
+                    metadata: { actor: 'clerk-7', correlationId: 'other-writer' },
+                  },
+                ],
+              },
+            ]);
+            // A claim of the commandId by another command, committed at once (as another process would).
+            const raw = new Database(`${own.dir}/events.sqlite`);
+            raw
+              .prepare('INSERT INTO command_ids (command_id, stream, fingerprint) VALUES (?, ?, ?)')
+              .run('cmd-taken', 'enterprise-e-1', 'another command');
+            raw.close();
+          },
+        });
+        expect({ accepted: answer.accepted, duplicates: answer.duplicates, rejected: answer.rejected }).toEqual({
+          accepted: 7,
+          duplicates: 0,
+          rejected: 2,
+        });
+        expect(answer.errors.map(({ line, code }) => ({ line, code }))).toEqual([
+          { line: 5, code: 'MEMBER_NOT_ACTIVE' },
+          { line: 6, code: 'COMMAND_ID_REUSED' },
+        ]);
+        const facts = (await allEvents(own.store)).filter((e) => e.type !== 'PersonMembershipClaimed');
+        expect(facts.map((e) => [e.type, e.streamName, e.metadata.correlationId])).toEqual([
+          ['ParkRegistered', 'park-p-1', CALLER.correlationId],
+          ['EnterpriseRegistered', 'enterprise-e-1', CALLER.correlationId],
+          ['MemberJoined', memberStream('m-1'), CALLER.correlationId],
+          ['MemberJoined', memberStream('m-2'), CALLER.correlationId],
+          ['MemberLeft', memberStream('m-1'), 'other-writer'],
+          ['MemberJoined', memberStream('m-3'), CALLER.correlationId],
+          ['MemberLeft', memberStream('m-2'), CALLER.correlationId],
+          ['MemberJoined', memberStream('m-4'), CALLER.correlationId],
+        ]);
+        // Run again: every line it recorded is a duplicate, the refused ones are refused again.
+        const again = await own.engine.run(ndjson(ndjsonOf(lines)), { caller: CALLER, batchLines: 4 });
+        expect({ accepted: again.accepted, duplicates: again.duplicates, rejected: again.rejected }).toEqual({
+          accepted: 0,
+          duplicates: 7,
+          rejected: 2,
+        });
+      } finally {
+        await other.close();
+        await own.close();
+      }
     });
 
     it('given more errors than maxErrors, then the first are listed and the rest counted', async () => {
