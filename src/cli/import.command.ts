@@ -2,7 +2,10 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
-import { ConfigError } from '../config/ledger-config.js';
+import { ConfigError, loadConfig } from '../config/ledger-config.js';
+import { openEventStore, openMemberKeys } from '../event-store/event-store-at.js';
+import { answerWrite, StoreBatchWriter, type WriteBatch } from '../imports/batch-writer.js';
+import { systemClock } from '../shared/clock.js';
 import type { ImportFormat } from '../imports/import-records.js';
 import type { ImportAnswer } from '../imports/ledger-import.js';
 import type { ImportJob, ImportWorkerMessage } from './import.worker.js';
@@ -36,9 +39,10 @@ const DEFAULT_MAX_MEMORY_MIB = 1024;
  */
 const IMPORT_CACHE_MIB = 256;
 /**
- * What the process needs beside the worker's heap: code, buffers and SQLite's caches (~190 MiB
- * and the log's import cache), and the import's tables of members and persons, kept outside the
- * heap (~250 MiB for a province of 1.5 million members).
+ * What the process needs beside the worker's heap: code, buffers, this thread's heap (the batch
+ * being written) and SQLite's caches (~190 MiB, and the writer's import cache), and the import's
+ * tables of members and persons, kept outside the heap (~250 MiB for a province of 1.5 million
+ * members).
  */
 const NON_HEAP_MIB = 448 + IMPORT_CACHE_MIB;
 /** The smallest budget: a heap of 192 MiB. */
@@ -79,11 +83,14 @@ export async function importCommand(args: readonly string[]): Promise<number> {
   const started = Date.now();
   const bar = new ProgressBar('import');
   let lines = 0;
+  // On the embedded store this thread writes the batches while the worker decides the next one.
+  const writer = loadConfig().eventStoreConnectionString === undefined ? await openWriter() : undefined;
   const job: ImportJob = {
     file,
     format,
     errorsPath: values.errors === undefined ? undefined : resolve(values.errors),
     cacheMiB: IMPORT_CACHE_MIB,
+    writesElsewhere: writer !== undefined,
   };
   try {
     // The import runs in a worker whose heap is bounded, so that the whole process stays within
@@ -98,11 +105,14 @@ export async function importCommand(args: readonly string[]): Promise<number> {
           lines = m.lines;
           // The bar and ETA by bytes read (the file's line count is known only at its end), the rate in lines.
           bar.update(m.bytes, size, 'bytes', { count: m.lines, unit: 'lines' });
+        } else if (m.kind === 'write' && writer) {
+          answerWrite(m, writer, (reply) => worker.postMessage(reply));
         } else if (m.kind === 'done') {
           done(m.answer);
           // Its store and files are closed before it answers.
           void worker.terminate();
-        } else fail(m.kind === 'refused' ? new ConfigError(m.message) : new Error(m.message));
+        } else if (m.kind === 'refused') fail(new ConfigError(m.message));
+        else if (m.kind === 'failed') fail(new Error(m.message));
       });
       worker.on('error', (error: Error & { code?: string }) =>
         fail(
@@ -144,7 +154,24 @@ export async function importCommand(args: readonly string[]): Promise<number> {
     if (!(error instanceof ImportOutOfMemory)) throw error;
     process.stderr.write(`\nledger import: ${error.message}\n`);
     return 1;
+  } finally {
+    await writer?.close();
   }
+}
+
+/** This thread's writer of the worker's batches, with its own connections to the log (and its large cache) and the key file. */
+async function openWriter() {
+  const config = loadConfig();
+  const store = await openEventStore(config, systemClock, { cacheMiB: IMPORT_CACHE_MIB });
+  const keys = await openMemberKeys(config, systemClock);
+  const batches = new StoreBatchWriter(store, keys);
+  return {
+    write: (batch: WriteBatch) => batches.write(batch),
+    close: async () => {
+      await store.close();
+      await keys.close();
+    },
+  };
 }
 
 class ImportOutOfMemory extends Error {}

@@ -3,6 +3,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { userInfo } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { ConfigError, loadConfig } from '../config/ledger-config.js';
+import { type BatchPort, PortBatchWriter, type WriteRequest } from '../imports/batch-writer.js';
 import { linesOf } from '../imports/import-lines.js';
 import { csvRecords, type ImportFormat, ImportRefused, ndjsonRecords } from '../imports/import-records.js';
 import { type ImportAnswer, type LineError, LedgerImport } from '../imports/ledger-import.js';
@@ -18,11 +19,14 @@ export interface ImportJob {
   readonly errorsPath?: string;
   /** The log's page cache, MiB. */
   readonly cacheMiB: number;
+  /** Whether `ledger import` writes the batches in its own thread (the embedded store) while this one decides. */
+  readonly writesElsewhere: boolean;
 }
 
 /** What the worker tells `ledger import`. */
 export type ImportWorkerMessage =
   | { readonly kind: 'progress'; readonly bytes: number; readonly lines: number }
+  | WriteRequest
   | { readonly kind: 'done'; readonly answer: ImportAnswer }
   | { readonly kind: 'refused'; readonly message: string }
   | { readonly kind: 'failed'; readonly message: string };
@@ -30,7 +34,9 @@ export type ImportWorkerMessage =
 /** The import itself, against the store of LEDGER_DATA_DIR (or EventStoreDB), run in the worker. */
 async function runImport(job: ImportJob, tell: (m: ImportWorkerMessage) => void): Promise<ImportAnswer> {
   const config = loadConfig();
-  const store = await openEventStore(config, systemClock, { cacheMiB: job.cacheMiB });
+  // When batches are written elsewhere, this thread's connection only reads: a small cache.
+  const store = await openEventStore(config, systemClock, { cacheMiB: job.writesElsewhere ? 64 : job.cacheMiB });
+  const writer = job.writesElsewhere && parentPort ? new PortBatchWriter(parentPort as BatchPort) : undefined;
   const keys = await openMemberKeys(config, systemClock);
   const errorsOut = job.errorsPath === undefined ? undefined : createWriteStream(job.errorsPath);
   const input = createReadStream(job.file, { highWaterMark: 1 << 20 });
@@ -52,6 +58,7 @@ async function runImport(job: ImportJob, tell: (m: ImportWorkerMessage) => void)
       identity: new PersonIdentity(config.personHashKey),
       claims: new PersonClaims(store),
       clock: systemClock,
+      writer,
     }).run(records, {
       caller: {
         principal: { sub: operator, role: 'provincial-admin' },
@@ -62,6 +69,7 @@ async function runImport(job: ImportJob, tell: (m: ImportWorkerMessage) => void)
       onProgress: (p) => tell({ kind: 'progress', bytes, lines: p.lines }),
     });
   } finally {
+    writer?.close();
     input.destroy();
     await new Promise<void>((done) => (errorsOut ? errorsOut.end(done) : done()));
     await store.close();

@@ -21,6 +21,7 @@ import { shanghaiDate } from '../shared/dates.js';
 import { DomainError } from '../shared/domain-error.js';
 import { canonicalJson, commandFingerprint } from '../shared/fingerprint.js';
 import { type DecisionContext } from '../shared/ledger-event.js';
+import { type BatchWriter, ImportConflict, StoreBatchWriter } from './batch-writer.js';
 import { type ImportCommand } from './import-commands.js';
 import { commandTarget, type Decided, type ImportCaller, ImportDecisions, type JoinPersonalData } from './import-decisions.js';
 import { ImportLedgerState } from './import-ledger-state.js';
@@ -70,6 +71,8 @@ export interface ImportDependencies {
   readonly identity: PersonIdentity;
   readonly claims: PersonClaims;
   readonly clock: Clock;
+  /** Where batches are written (default: the store and keys above, in this thread). */
+  readonly writer?: BatchWriter;
 }
 
 /** The prefix of commandIds the import derives from a line's content. */
@@ -83,6 +86,9 @@ type KnownClaims = ReadonlyMap<string, { stream: string; fingerprint: string }> 
 
 type Outcome = { readonly kind: 'accepted' | 'duplicate' } | { readonly kind: 'rejected'; readonly error: LineError };
 
+/** How a batch's write ended. */
+type Written = { readonly recordedAt: string | undefined } | { readonly error: unknown };
+
 /** Lines decided but not yet written, with everything their write needs. */
 class Batch {
   /** The chunk's entries in line order: what a retry decides again. */
@@ -93,9 +99,6 @@ class Batch {
   readonly claims = new Map<string, { stream: string; fingerprint: string }>();
   readonly keys = new Map<string, Buffer>();
 }
-
-/** The member keys or the log changed under the import (another writer): decide the batch again. */
-class ImportConflict extends Error {}
 
 const MAX_RETRIES = 5;
 
@@ -111,9 +114,11 @@ const MAX_RETRIES = 5;
  */
 export class LedgerImport {
   private readonly batchAppend: boolean;
+  private readonly writer: BatchWriter;
 
   constructor(private readonly deps: ImportDependencies) {
     this.batchAppend = deps.store.appendBatch !== undefined && deps.keys.createMany !== undefined;
+    this.writer = deps.writer ?? new StoreBatchWriter(deps.store, deps.keys);
   }
 
   async run(records: AsyncIterable<ImportRecord>, options: ImportOptions): Promise<ImportAnswer> {
@@ -140,49 +145,83 @@ export class LedgerImport {
         else totals.duplicates++;
     };
     const flush = async (batch: Batch, ctx: DecisionContext, attempt = 0): Promise<void> => {
+      let outcome: Written;
       try {
-        const written = await this.write(batch);
-        if (written) recordedAt = written;
-        commit(batch);
+        outcome = { recordedAt: await this.write(batch) };
       } catch (error) {
-        if (!(
-          error instanceof WrongExpectedRevisionError ||
-          error instanceof CommandIdTakenError ||
-          error instanceof ImportConflict
-        ))
-          throw error;
-        state.reset();
-        for (const entry of batch.entries) {
-          if ('error' in entry) reject(entry.error);
-          else if (attempt >= MAX_RETRIES) {
-            const message = 'the records this line touches kept changing under the import; import the file again';
-            reject({ line: entry.line, code: 'CONCURRENCY_CONFLICT', message });
-          } else {
-            const single = new Batch();
-            single.entries.push(entry);
-            const known = await this.knownClaims([entry]);
-            await this.decideLine(entry.line, entry.valid, entry.commandId, known, single, state, decisions, options.caller, ctx);
-            await flush(single, ctx, attempt + 1);
-          }
+        outcome = { error };
+      }
+      await settled(batch, ctx, outcome, attempt);
+    };
+    /** Counts a written batch; after a conflict with another writer, decides its lines again one by one. */
+    const settled = async (batch: Batch, ctx: DecisionContext, outcome: Written, attempt = 0): Promise<boolean> => {
+      if (!('error' in outcome)) {
+        if (outcome.recordedAt) recordedAt = outcome.recordedAt;
+        commit(batch);
+        return true;
+      }
+      const { error } = outcome;
+      if (!(
+        error instanceof WrongExpectedRevisionError ||
+        error instanceof CommandIdTakenError ||
+        error instanceof ImportConflict
+      ))
+        throw error;
+      state.reset();
+      for (const entry of batch.entries) {
+        if ('error' in entry) reject(entry.error);
+        else if (attempt >= MAX_RETRIES) {
+          const message = 'the records this line touches kept changing under the import; import the file again';
+          reject({ line: entry.line, code: 'CONCURRENCY_CONFLICT', message });
+        } else {
+          const single = new Batch();
+          single.entries.push(entry);
+          const known = await this.knownClaims([entry]);
+          await this.decideLine(entry, known, single, undefined, state, decisions, options.caller, ctx);
+          await flush(single, ctx, attempt + 1);
         }
       }
+      return false;
     };
 
     // Lines are read a chunk at a time: their commandIds are looked up together, then each line
-    // is decided in order, then the chunk is written as one batch.
+    // is decided in order into a batch. A batch is written while the next chunk is decided (when
+    // the writer runs in another thread): the lines of the batch in flight count as recorded for
+    // the next one (its commandIds, its members' keys). If the batch in flight met another
+    // writer, its lines are decided again one by one, and so is the next chunk, on state read
+    // afresh.
     let chunk: ChunkEntry[] = [];
-    const processChunk = async () => {
-      const ctx: DecisionContext = { today: shanghaiDate(this.deps.clock.now()) };
-      const batch = new Batch();
-      const known = await this.knownClaims(chunk);
-      for (const entry of chunk) {
-        batch.entries.push(entry);
-        if ('error' in entry) batch.outcomes.push({ kind: 'rejected', error: entry.error });
-        else await this.decideLine(entry.line, entry.valid, entry.commandId, known, batch, state, decisions, options.caller, ctx);
-      }
-      await flush(batch, ctx);
-      chunk = [];
+    let inFlight: { batch: Batch; ctx: DecisionContext; written: Promise<Written> } | undefined;
+    const land = async (): Promise<boolean> => {
+      if (!inFlight) return true;
+      const { batch, ctx, written } = inFlight;
+      inFlight = undefined;
+      const landed = await settled(batch, ctx, await written);
       options.onProgress?.({ ...totals });
+      return landed;
+    };
+    const processChunk = async () => {
+      for (;;) {
+        const ctx: DecisionContext = { today: shanghaiDate(this.deps.clock.now()) };
+        const batch = new Batch();
+        const known = await this.knownClaims(chunk);
+        for (const entry of chunk) {
+          batch.entries.push(entry);
+          if ('error' in entry) batch.outcomes.push({ kind: 'rejected', error: entry.error });
+          else await this.decideLine(entry, known, batch, inFlight?.batch, state, decisions, options.caller, ctx);
+        }
+        if (!(await land())) continue;
+        // Caught now, looked at when the batch lands (a rejection left waiting would be reported as unhandled).
+        const written = this.write(batch).then(
+          (at): Written => ({ recordedAt: at }),
+          (error: unknown): Written => ({ error }),
+        );
+        inFlight = { batch, ctx, written };
+        // A store written line by line (EventStoreDB) is not written ahead of the decisions.
+        if (!this.batchAppend) await land();
+        break;
+      }
+      chunk = [];
     };
     for await (const record of records) {
       totals.lines++;
@@ -195,8 +234,8 @@ export class LedgerImport {
       if (chunk.length >= batchLines) await processChunk();
     }
     await processChunk();
+    await land();
     if (totals.lines === 0) throw new ImportRefused('EMPTY_IMPORT', 'the file holds no commands');
-    options.onProgress?.({ ...totals });
     const position = (await store.headPosition()) ?? null;
     const { accepted, duplicates, rejected } = totals;
     return { accepted, duplicates, rejected, errors, errorsOmitted, position, recordedAt };
@@ -204,11 +243,10 @@ export class LedgerImport {
 
   /** Decides one valid line into the batch: a duplicate, a refusal, or events to write. */
   private async decideLine(
-    line: number,
-    valid: ValidLine,
-    commandId: string,
+    { line, valid, commandId }: Extract<ChunkEntry, { valid: ValidLine }>,
     known: KnownClaims,
     batch: Batch,
+    inFlight: Batch | undefined,
     state: ImportLedgerState,
     decisions: ImportDecisions,
     caller: ImportCaller,
@@ -218,10 +256,11 @@ export class LedgerImport {
       const { command } = valid;
       const earlier =
         batch.claims.get(commandId) ??
+        inFlight?.claims.get(commandId) ??
         (known ? known.get(commandId) : await this.claimInStream(commandId, targetStream(command)));
       // A derived id is the line's content: the same id is the same line, nothing more to compare.
       if (earlier && valid.commandId === undefined) return void batch.outcomes.push({ kind: 'duplicate' });
-      const join = command.command === 'join' ? await this.personalData(command, batch, state) : undefined;
+      const join = command.command === 'join' ? await this.personalData(command, batch, inFlight, state) : undefined;
       const { stream, body } = commandTarget(command, join?.data);
       const fingerprint = commandFingerprint(command.command, body);
       if (earlier) {
@@ -263,11 +302,12 @@ export class LedgerImport {
   private async personalData(
     command: Extract<ImportCommand, { command: 'join' }>,
     batch: Batch,
+    inFlight: Batch | undefined,
     state: ImportLedgerState,
   ): Promise<{ data: JoinPersonalData; newKey?: Buffer }> {
     const { keys, identity } = this.deps;
     const { memberId, name } = command;
-    let key = batch.keys.get(memberId);
+    let key = batch.keys.get(memberId) ?? inFlight?.keys.get(memberId);
     let newKey: Buffer | undefined;
     try {
       if (!key && !this.batchAppend) key = await keys.getOrCreate(memberId);
@@ -346,13 +386,9 @@ export class LedgerImport {
 
   /** Writes a batch: the new keys first (durably), then events and commandIds in one transaction. Answers its recordedAt. */
   private async write(batch: Batch): Promise<string | undefined> {
-    const { store, keys } = this.deps;
+    const { store } = this.deps;
     if (batch.appends.length === 0) return undefined;
-    if (this.batchAppend) {
-      if (batch.keys.size > 0 && (await keys.createMany!(batch.keys)).length > 0) throw new ImportConflict();
-      const results = await store.appendBatch!(batch.appends, batch.bindings);
-      return results.at(-1)?.recordedAt;
-    }
+    if (this.batchAppend) return this.writer.write(batch);
     // One line a batch: the API's own order (claim the id, then append, the person claim first).
     const [binding] = batch.bindings;
     const claim = await store.claimCommandId(binding.commandId, binding.stream, binding.fingerprint);

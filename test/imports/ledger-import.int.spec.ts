@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { MessageChannel } from 'node:worker_threads';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config/ledger-config.js';
 import { type EventStore, type RecordedEvent } from '../../src/event-store/event-store.port.js';
@@ -11,6 +12,13 @@ import { csvRecords, type ImportRecord, ImportRefused, ndjsonRecords } from '../
 import { validateLine, type ValidLine } from '../../src/imports/import-validation.js';
 import { type ImportAnswer, derivedCommandId, DERIVED_COMMAND_ID_PREFIX, LedgerImport } from '../../src/imports/ledger-import.js';
 import { openEventStore, openMemberKeys } from '../../src/event-store/event-store-at.js';
+import {
+  answerWrite,
+  type BatchPort,
+  PortBatchWriter,
+  StoreBatchWriter,
+  type WriteRequest,
+} from '../../src/imports/batch-writer.js';
 import { SqliteEventStore } from '../../src/event-store/embedded/sqlite-event-store.js';
 import { memberStream } from '../../src/membership/member.events.js';
 import { PersonClaims } from '../../src/membership/person-claims.js';
@@ -42,14 +50,35 @@ interface Ledger {
 
 const dirs: string[] = [];
 
-async function openLedger(dir = mkdtempSync(join(tmpdir(), 'ledger-import-'))): Promise<Ledger> {
+/**
+ * `throughPort`: batches are written as `ledger import` writes them, by other connections to the
+ * same files at the far end of a message channel, while the engine decides the next batch.
+ */
+async function openLedger(dir = mkdtempSync(join(tmpdir(), 'ledger-import-')), { throughPort = false } = {}): Promise<Ledger> {
   if (!dirs.includes(dir)) dirs.push(dir);
   const clock = new TestClock();
   const config = loadConfig({ LEDGER_DATA_DIR: dir });
   const store = await openEventStore(config, clock);
   const keys = await openMemberKeys(config, clock);
   const identity = new PersonIdentity(config.personHashKey);
-  const engine = new LedgerImport({ store, keys, identity, claims: new PersonClaims(store), clock });
+  let writer: PortBatchWriter | undefined;
+  let closeWriter = async () => {};
+  if (throughPort) {
+    const writeStore = await openEventStore(config, clock);
+    const writeKeys = await openMemberKeys(config, clock);
+    const batches = new StoreBatchWriter(writeStore, writeKeys);
+    const { port1, port2 } = new MessageChannel();
+    port2.on('message', (request: WriteRequest) => answerWrite(request, batches, (reply) => port2.postMessage(reply)));
+    writer = new PortBatchWriter(port1 as BatchPort);
+    closeWriter = async () => {
+      writer!.close();
+      port1.close();
+      port2.close();
+      await writeStore.close();
+      await writeKeys.close();
+    };
+  }
+  const engine = new LedgerImport({ store, keys, identity, claims: new PersonClaims(store), clock, writer });
   return {
     dir,
     store,
@@ -57,11 +86,24 @@ async function openLedger(dir = mkdtempSync(join(tmpdir(), 'ledger-import-'))): 
     identity,
     engine,
     close: async () => {
+      await closeWriter();
       await store.close();
       await keys.close();
     },
   };
 }
+
+/**
+ * The events of a log as another ledger would hold them for the same commands: each data dir
+ * has its own keys, so sealed names, person hashes, derived commandIds (and so event ids)
+ * differ. Everything else is the same.
+ */
+const comparable = (events: RecordedEvent[]) =>
+  events.map(({ streamName, revision, type, data }) => {
+    const { name: _name, nameDigest: _digest, person, eventId: _claimed, ...rest } = data as Record<string, unknown>;
+    const masked = (person as { masked?: string } | undefined)?.masked;
+    return { stream: streamName.startsWith('person-') ? 'person' : streamName, revision, type, data: rest, masked };
+  });
 
 /** The text as a stream hands it over: in chunks of `chunk` bytes (lines cut anywhere). */
 async function* bytesOf(text: string, chunk = 64 * 1024): AsyncGenerator<Buffer> {
@@ -151,6 +193,24 @@ describe('LedgerImport over the embedded store', () => {
         });
       } finally {
         await later.close();
+      }
+    }, 60_000);
+
+    it('given the same file written through a message port while the next batch is decided (as ledger import writes it), then the log holds the same events in the same order', async () => {
+      const piped = await openLedger(undefined, { throughPort: true });
+      try {
+        const answer = await piped.engine.run(ndjson(text), { caller: CALLER, batchLines: 500 });
+        expect({ accepted: answer.accepted, duplicates: answer.duplicates, rejected: answer.rejected }).toEqual({
+          accepted: commands.length,
+          duplicates: 0,
+          rejected: 0,
+        });
+        expect(answer.position).toBe(first.position);
+        expect(comparable(await allEvents(piped.store))).toEqual(comparable(await allEvents(ledger.store)));
+        const again = await piped.engine.run(ndjson(text), { caller: CALLER, batchLines: 300 });
+        expect({ accepted: again.accepted, duplicates: again.duplicates }).toEqual({ accepted: 0, duplicates: commands.length });
+      } finally {
+        await piped.close();
       }
     }, 60_000);
 
@@ -244,14 +304,6 @@ describe('LedgerImport over the embedded store', () => {
     });
 
     it('given the same province imported in one file, then both logs hold the same events in the same order', async () => {
-      // Each data dir has its own keys: sealed names, person hashes, derived commandIds (and so
-      // event ids) differ. Everything else is the same.
-      const comparable = (events: RecordedEvent[]) =>
-        events.map(({ streamName, revision, type, data }) => {
-          const { name: _name, nameDigest: _digest, person, eventId: _claimed, ...rest } = data as Record<string, unknown>;
-          const masked = (person as { masked?: string } | undefined)?.masked;
-          return { stream: streamName.startsWith('person-') ? 'person' : streamName, revision, type, data: rest, masked };
-        });
       const fromSplit = comparable(await allEvents(split.store));
       expect(fromSplit.length).toBeGreaterThan(3000);
       expect(fromSplit).toEqual(comparable(await allEvents(whole.store)));
@@ -337,82 +389,88 @@ describe('LedgerImport over the embedded store', () => {
       expect(answer.position).toBe(String(events.at(-1)!.position));
     });
 
-    it('given another writer that, between two batches, records a leave of a member and takes a commandId a later line carries, when the import goes on, then the batch is decided again against the store: those lines refused, every other line recorded once', async () => {
-      const own = await openLedger();
-      // The other writer: a second connection to the same log file, as the service or a second import would hold.
-      const other = new SqliteEventStore(`${own.dir}/events.sqlite`, new TestClock());
-      const lines = [
-        park, // batch 1
-        enterprise,
-        join('m-1', 1),
-        join('m-2', 2),
-        { command: 'changeCategory', memberId: 'm-1', category: 'regular', effectiveDate: '2017-01-01' }, // batch 2: m-1 left meanwhile
-        { command: 'leave', memberId: 'm-2', reason: 'retired', effectiveDate: '2017-02-01', commandId: 'cmd-taken' }, // its commandId taken
-        join('m-3', 3),
-        { command: 'leave', memberId: 'm-2', reason: 'resigned', effectiveDate: '2017-03-01' },
-        join('m-4', 4), // batch 3
-      ];
-      let batches = 0;
-      try {
-        const answer = await own.engine.run(ndjson(ndjsonOf(lines)), {
-          caller: CALLER,
-          batchLines: 4,
-          onProgress: () => {
-            if (++batches !== 1) return;
-            other.appendStampedBatch([
-              {
-                stream: memberStream('m-1'),
-                expectedRevision: 0,
-                events: [
-                  {
-                    id: randomUUID(),
-                    type: 'MemberLeft',
-                    data: { memberId: 'm-1', reason: 'resigned', effectiveDate: '2016-12-01' },
-                    metadata: { actor: 'clerk-7', correlationId: 'other-writer' },
-                  },
-                ],
-              },
-            ]);
-            // A claim of the commandId by another command, committed at once (as another process would).
-            const raw = new Database(`${own.dir}/events.sqlite`);
-            raw
-              .prepare('INSERT INTO command_ids (command_id, stream, fingerprint) VALUES (?, ?, ?)')
-              .run('cmd-taken', 'enterprise-e-1', 'another command');
-            raw.close();
-          },
-        });
-        expect({ accepted: answer.accepted, duplicates: answer.duplicates, rejected: answer.rejected }).toEqual({
-          accepted: 7,
-          duplicates: 0,
-          rejected: 2,
-        });
-        expect(answer.errors.map(({ line, code }) => ({ line, code }))).toEqual([
-          { line: 5, code: 'MEMBER_NOT_ACTIVE' },
-          { line: 6, code: 'COMMAND_ID_REUSED' },
-        ]);
-        const facts = (await allEvents(own.store)).filter((e) => e.type !== 'PersonMembershipClaimed');
-        expect(facts.map((e) => [e.type, e.streamName, e.metadata.correlationId])).toEqual([
-          ['ParkRegistered', 'park-p-1', CALLER.correlationId],
-          ['EnterpriseRegistered', 'enterprise-e-1', CALLER.correlationId],
-          ['MemberJoined', memberStream('m-1'), CALLER.correlationId],
-          ['MemberJoined', memberStream('m-2'), CALLER.correlationId],
-          ['MemberLeft', memberStream('m-1'), 'other-writer'],
-          ['MemberJoined', memberStream('m-3'), CALLER.correlationId],
-          ['MemberLeft', memberStream('m-2'), CALLER.correlationId],
-          ['MemberJoined', memberStream('m-4'), CALLER.correlationId],
-        ]);
-        // Run again: every line it recorded is a duplicate, the refused ones are refused again.
-        const again = await own.engine.run(ndjson(ndjsonOf(lines)), { caller: CALLER, batchLines: 4 });
-        expect({ accepted: again.accepted, duplicates: again.duplicates, rejected: again.rejected }).toEqual({
-          accepted: 0,
-          duplicates: 7,
-          rejected: 2,
-        });
-      } finally {
-        await other.close();
-        await own.close();
-      }
-    });
+    it.each([
+      ['in this thread', false],
+      ['through a message port while the next batch is decided, as ledger import writes them', true],
+    ])(
+      'given another writer that, between two batches, records a leave of a member and takes a commandId a later line carries, when the import goes on (batches written %s), then the batch is decided again against the store: those lines refused, every other line recorded once',
+      async (_how, throughPort) => {
+        const own = await openLedger(undefined, { throughPort });
+        // The other writer: a second connection to the same log file, as the service or a second import would hold.
+        const other = new SqliteEventStore(`${own.dir}/events.sqlite`, new TestClock());
+        const lines = [
+          park, // batch 1
+          enterprise,
+          join('m-1', 1),
+          join('m-2', 2),
+          { command: 'changeCategory', memberId: 'm-1', category: 'regular', effectiveDate: '2017-01-01' }, // batch 2: m-1 left meanwhile
+          { command: 'leave', memberId: 'm-2', reason: 'retired', effectiveDate: '2017-02-01', commandId: 'cmd-taken' }, // its commandId taken
+          join('m-3', 3),
+          { command: 'leave', memberId: 'm-2', reason: 'resigned', effectiveDate: '2017-03-01' },
+          join('m-4', 4), // batch 3
+        ];
+        let batches = 0;
+        try {
+          const answer = await own.engine.run(ndjson(ndjsonOf(lines)), {
+            caller: CALLER,
+            batchLines: 4,
+            onProgress: () => {
+              if (++batches !== 1) return;
+              other.appendStampedBatch([
+                {
+                  stream: memberStream('m-1'),
+                  expectedRevision: 0,
+                  events: [
+                    {
+                      id: randomUUID(),
+                      type: 'MemberLeft',
+                      data: { memberId: 'm-1', reason: 'resigned', effectiveDate: '2016-12-01' },
+                      metadata: { actor: 'clerk-7', correlationId: 'other-writer' },
+                    },
+                  ],
+                },
+              ]);
+              // A claim of the commandId by another command, committed at once (as another process would).
+              const raw = new Database(`${own.dir}/events.sqlite`);
+              raw
+                .prepare('INSERT INTO command_ids (command_id, stream, fingerprint) VALUES (?, ?, ?)')
+                .run('cmd-taken', 'enterprise-e-1', 'another command');
+              raw.close();
+            },
+          });
+          expect({ accepted: answer.accepted, duplicates: answer.duplicates, rejected: answer.rejected }).toEqual({
+            accepted: 7,
+            duplicates: 0,
+            rejected: 2,
+          });
+          expect(answer.errors.map(({ line, code }) => ({ line, code }))).toEqual([
+            { line: 5, code: 'MEMBER_NOT_ACTIVE' },
+            { line: 6, code: 'COMMAND_ID_REUSED' },
+          ]);
+          const facts = (await allEvents(own.store)).filter((e) => e.type !== 'PersonMembershipClaimed');
+          expect(facts.map((e) => [e.type, e.streamName, e.metadata.correlationId])).toEqual([
+            ['ParkRegistered', 'park-p-1', CALLER.correlationId],
+            ['EnterpriseRegistered', 'enterprise-e-1', CALLER.correlationId],
+            ['MemberJoined', memberStream('m-1'), CALLER.correlationId],
+            ['MemberJoined', memberStream('m-2'), CALLER.correlationId],
+            ['MemberLeft', memberStream('m-1'), 'other-writer'],
+            ['MemberJoined', memberStream('m-3'), CALLER.correlationId],
+            ['MemberLeft', memberStream('m-2'), CALLER.correlationId],
+            ['MemberJoined', memberStream('m-4'), CALLER.correlationId],
+          ]);
+          // Run again: every line it recorded is a duplicate, the refused ones are refused again.
+          const again = await own.engine.run(ndjson(ndjsonOf(lines)), { caller: CALLER, batchLines: 4 });
+          expect({ accepted: again.accepted, duplicates: again.duplicates, rejected: again.rejected }).toEqual({
+            accepted: 0,
+            duplicates: 7,
+            rejected: 2,
+          });
+        } finally {
+          await other.close();
+          await own.close();
+        }
+      },
+    );
 
     it('given more errors than maxErrors, then the first are listed and the rest counted', async () => {
       const bad = Array.from({ length: 7 }, (_, i) => `{"broken": ${i}`).join('\n');
