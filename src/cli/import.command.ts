@@ -2,9 +2,9 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
-import { ConfigError, loadConfig } from '../config/ledger-config.js';
+import { ConfigError, type LedgerConfig, loadConfig } from '../config/ledger-config.js';
 import { openEventStore, openMemberKeys } from '../event-store/event-store-at.js';
-import { answerWrite, StoreBatchWriter, type WriteBatch } from '../imports/batch-writer.js';
+import { answerWrite, StoreBatchWriter } from '../imports/batch-writer.js';
 import { systemClock } from '../shared/clock.js';
 import type { ImportFormat } from '../imports/import-records.js';
 import type { ImportAnswer } from '../imports/ledger-import.js';
@@ -84,7 +84,8 @@ export async function importCommand(args: readonly string[]): Promise<number> {
   const bar = new ProgressBar('import');
   let lines = 0;
   // On the embedded store this thread writes the batches while the worker decides the next one.
-  const writer = loadConfig().eventStoreConnectionString === undefined ? await openWriter() : undefined;
+  const config = loadConfig();
+  const writer = config.eventStoreConnectionString === undefined ? await openWriter(config) : undefined;
   const job: ImportJob = {
     file,
     format,
@@ -106,7 +107,7 @@ export async function importCommand(args: readonly string[]): Promise<number> {
           // The bar and ETA by bytes read (the file's line count is known only at its end), the rate in lines.
           bar.update(m.bytes, size, 'bytes', { count: m.lines, unit: 'lines' });
         } else if (m.kind === 'write' && writer) {
-          answerWrite(m, writer, (reply) => worker.postMessage(reply));
+          answerWrite(m, writer.batches, (reply) => worker.postMessage(reply));
         } else if (m.kind === 'done') {
           done(m.answer);
           // Its store and files are closed before it answers.
@@ -160,13 +161,11 @@ export async function importCommand(args: readonly string[]): Promise<number> {
 }
 
 /** This thread's writer of the worker's batches, with its own connections to the log (and its large cache) and the key file. */
-async function openWriter() {
-  const config = loadConfig();
+async function openWriter(config: LedgerConfig) {
   const store = await openEventStore(config, systemClock, { cacheMiB: IMPORT_CACHE_MIB });
   const keys = await openMemberKeys(config, systemClock);
-  const batches = new StoreBatchWriter(store, keys);
   return {
-    write: (batch: WriteBatch) => batches.write(batch),
+    batches: new StoreBatchWriter(store, keys),
     close: async () => {
       await store.close();
       await keys.close();
