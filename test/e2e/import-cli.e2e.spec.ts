@@ -253,6 +253,7 @@ describe('ledger import: a file of commands into the store, from the command lin
       [['import', 'small.ndjson', 'other.ndjson'], /give one file to import/],
       [['import', 'small.ndjson', '--format', 'xml'], /--format must be ndjson or csv/],
       [['import', 'small.ndjson', '--colour'], /Unknown option '--colour'/],
+      [['import', 'small.ndjson', '--max-memory', '512'], /--max-memory must be a whole number of MiB, at least 896, not "512"/],
     ] as Array<[string[], RegExp]>) {
       const run = ledger(data, dir, ...args);
       expect({ args, status: run.status, stdout: run.stdout }).toEqual({ args, status: 2, stdout: '' });
