@@ -64,12 +64,37 @@ export class ProjectionRunner<Row extends object> {
     return run;
   }
 
-  /** Follows the log live from the checkpoint. */
+  /**
+   * Follows the log live from the checkpoint. The events delivered in one turn of the event loop
+   * (a page the subscription read) are applied in one transaction, not one each: a commit per
+   * event cost more than the rows.
+   */
   start(onError: (error: unknown) => void): void {
+    let pending: RecordedEvent[] = [];
     this.subscription = this.store.subscribeToAll(
       (event) => {
-        this.queue = this.queue.then(() => this.applyPage([event])).catch(onError);
-        return this.queue.then(() => undefined);
+        pending.push(event);
+        if (pending.length === 1)
+          this.queue = this.queue
+            .then(() => new Promise((resolve) => setImmediate(resolve)))
+            .then(() => {
+              const page = pending;
+              pending = [];
+              try {
+                this.applyPage(page);
+              } catch {
+                // As before pages: each event alone, so one that fails fails alone.
+                for (const one of page)
+                  try {
+                    this.applyPage([one]);
+                  } catch (error) {
+                    onError(error);
+                  }
+              }
+            })
+            .catch(onError);
+        // A long catch-up waits for its page to land instead of reading on without bound.
+        return pending.length >= PAGE ? this.queue.then(() => undefined) : undefined;
       },
       { after: this.checkpoint(), onError },
     );

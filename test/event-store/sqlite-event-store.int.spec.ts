@@ -101,4 +101,32 @@ describe('SqliteEventStore on disk', () => {
       after.close();
     }
   });
+
+  it('given a stream read once, when another connection appends to it and the reader changes the array it got, then the next read has every event in order and nothing of the change', async () => {
+    const file = join(onDisk, 'events.sqlite');
+    const reader = new SqliteEventStore(file);
+    const writer = new SqliteEventStore(file);
+    try {
+      await reader.appendToStream('enterprise-e1', [event('EnterpriseRegistered')], { expectedRevision: 'no_stream' });
+      const first = await reader.readStream('enterprise-e1');
+      expect(first.map((e) => e.revision)).toEqual([0]);
+      first.pop();
+      await writer.appendToStream('enterprise-e1', [event('HeadcountReported'), event('HeadcountReported')], {
+        expectedRevision: 0,
+      });
+      await reader.appendToStream('enterprise-e1', [event('EnterpriseClosed')], { expectedRevision: 2 });
+      const again = await reader.readStream('enterprise-e1');
+      expect(again.map((e) => [e.revision, e.type])).toEqual([
+        [0, 'EnterpriseRegistered'],
+        [1, 'HeadcountReported'],
+        [2, 'HeadcountReported'],
+        [3, 'EnterpriseClosed'],
+      ]);
+      expect(again).toEqual(await writer.readStream('enterprise-e1'));
+      expect(await reader.readStream('enterprise-e1')).toEqual(again);
+    } finally {
+      await writer.close();
+      await reader.close();
+    }
+  });
 });

@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import jwt from 'jsonwebtoken';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import request from 'supertest';
@@ -132,6 +133,35 @@ describe('bearer tokens', () => {
     );
     expectRefusal(res, 401, 'UNAUTHORIZED');
     expect(res.body.message).toMatch(/expired/);
+  });
+
+  it('given a token accepted once, when its expiry has passed, then the same token is refused as expired (verified tokens are remembered only until they expire)', async () => {
+    const brief = `Bearer ${sign({ sub: 'brief', role: 'provincial-admin', exp: nowSeconds() + 60 })}`;
+    expectAnswer(await attempt(brief));
+    expectAnswer(await attempt(brief));
+    // Only Date moves on, two minutes: the HTTP stack keeps its real timers.
+    jest.useFakeTimers({
+      now: Date.now() + 120_000,
+      doNotFake: [
+        'hrtime',
+        'nextTick',
+        'performance',
+        'queueMicrotask',
+        'setImmediate',
+        'clearImmediate',
+        'setInterval',
+        'clearInterval',
+        'setTimeout',
+        'clearTimeout',
+      ],
+    });
+    try {
+      const res = await attempt(brief);
+      expectRefusal(res, 401, 'UNAUTHORIZED');
+      expect(res.body.message).toMatch(/expired/);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('given a hand-signed valid token, when a command is sent, then 201', async () => {
