@@ -161,7 +161,7 @@ try {
   const report = [
     `## HTTP commands on the embedded store — ${new Date().toISOString().slice(0, 10)}, commit ${commit}`,
     '',
-    `Machine: ${machine}. Server peak RSS: ${(rssKiB / 1024).toFixed(0)} MiB. Loopback, keep-alive, SQLite WAL with synchronous=FULL.`,
+    `Machine: ${machine}. Server peak RSS: ${(rssKiB / 1024).toFixed(0)} MiB. Loopback, keep-alive, SQLite WAL, every commit synced (fdatasync) before it is answered.`,
     `Command: \`npm run bench -- --sequential ${sequential} --joins ${joins} --connections ${connections}\``,
     '',
     header,

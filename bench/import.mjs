@@ -606,7 +606,7 @@ const report = [
   `## Bulk import of a synthetic province — ${new Date().toISOString().slice(0, 10)}, commit ${commit()}`,
   '',
   `Machine: ${machine()}; 1-minute load average ${loadAtStart.toFixed(2)} when the run began, ${loadavg()[0].toFixed(2)} at its end ` +
-    `(above 1 means other work shared the cores and the figures are upper bounds). Embedded store (SQLite WAL, synchronous=FULL). ` +
+    `(above 1 means other work shared the cores and the figures are upper bounds). Embedded store (SQLite WAL, every commit synced before it is answered). ` +
     `Seconds are process start to exit (the CLI's own figure in brackets); peak RSS is the CLI's own maxRSS, VmHWM for the service.`,
   `Command: \`npm run bench -- --only import --members ${members} --naive-lines ${naiveLines}${seed !== undefined ? ` --seed ${seed}` : ''}${kill ? '' : ' --no-kill'}\``,
   '',

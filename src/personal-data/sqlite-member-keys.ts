@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { type Clock, systemClock } from '../shared/clock.js';
 import { GroupCommit } from '../shared/group-commit.js';
-import { openSqliteFile, savepointsIn } from '../shared/sqlite-file.js';
+import { openSqliteFile, savepointsIn, WalSync } from '../shared/sqlite-file.js';
 import { DATA_KEY_BYTES, MemberKeyErasedError, type MemberKeys } from './member-keys.port.js';
 
 interface KeyRow {
@@ -12,8 +12,9 @@ interface KeyRow {
 
 /**
  * Member data keys beside the embedded store, in their own SQLite file
- * (`<LEDGER_DATA_DIR>/member-keys.sqlite`; EventStoreDB keeps them in key streams instead). Commits are durable (synchronous=FULL): a name must never reach the log under
- * a key that a crash could lose. Erasing overwrites the key in place: `secure_delete` zeroes the
+ * (`<LEDGER_DATA_DIR>/member-keys.sqlite`; EventStoreDB keeps them in key streams instead). Commits are durable
+ * before anyone hears of them or reads them (each synced as synchronous=FULL would, off the event
+ * loop: WalSync): a name must never reach the log under a key that a crash could lose. Erasing overwrites the key in place: `secure_delete` zeroes the
  * freed cell, and a TRUNCATE checkpoint moves the page into the main file and empties the WAL, so
  * the key's bytes are left in neither file.
  */
@@ -24,12 +25,14 @@ export class SqliteMemberKeys implements MemberKeys {
   private readonly eraseKey: Database.Statement<[string, string]>;
   private readonly createManyTx: (keys: ReadonlyMap<string, Buffer>) => string[];
   private readonly group: GroupCommit;
+  private readonly wal: WalSync;
 
   constructor(
     file: string,
     private readonly clock: Clock = systemClock,
   ) {
     this.db = openSqliteFile(file, 'FULL');
+    this.wal = new WalSync(this.db, file);
     this.db.pragma('secure_delete = ON');
     this.db.exec(`CREATE TABLE IF NOT EXISTS member_keys (
       member_id TEXT PRIMARY KEY,
@@ -44,7 +47,7 @@ export class SqliteMemberKeys implements MemberKeys {
       `INSERT INTO member_keys (member_id, data_key, erased_at) VALUES (?, NULL, ?)
        ON CONFLICT (member_id) DO UPDATE SET data_key = NULL, erased_at = COALESCE(member_keys.erased_at, excluded.erased_at)`,
     );
-    this.group = new GroupCommit(savepointsIn(this.db));
+    this.group = new GroupCommit(savepointsIn(this.db), undefined, () => this.wal.sync());
     this.createManyTx = this.db.transaction((keys: ReadonlyMap<string, Buffer>) => {
       const existing: string[] = [];
       for (const [memberId, key] of keys) if (this.insertKey.run(memberId, key).changes === 0) existing.push(memberId);
@@ -53,6 +56,7 @@ export class SqliteMemberKeys implements MemberKeys {
   }
 
   async getOrCreate(memberId: string): Promise<Buffer> {
+    await this.wal.settled();
     let row = this.selectKey.get(memberId);
     if (!row) {
       // New keys of the same event-loop turn commit together (one fsync). better-sqlite3 is
@@ -67,24 +71,30 @@ export class SqliteMemberKeys implements MemberKeys {
   }
 
   async createMany(keys: ReadonlyMap<string, Buffer>): Promise<string[]> {
-    return this.createManyTx(keys);
+    const existing = this.createManyTx(keys);
+    await this.wal.sync();
+    return existing;
   }
 
   async get(memberId: string): Promise<Buffer | 'erased' | undefined> {
+    await this.wal.settled();
     const row = this.selectKey.get(memberId);
     if (!row) return undefined;
     return row.erased_at !== null || row.data_key === null ? 'erased' : row.data_key;
   }
 
   async erase(memberId: string): Promise<void> {
+    await this.wal.settled();
     this.eraseKey.run(memberId, this.clock.now().toISOString());
     const [result] = this.db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
     // A reader holding the WAL open would leave the old page in it: fail loudly, the erase is retried.
     if (result?.busy) throw new Error('member key store: the WAL could not be checkpointed after an erase');
+    await this.wal.sync();
   }
 
   async close(): Promise<void> {
     if (this.db.open) this.group.flush();
+    await this.wal.close();
     if (this.db.open) this.db.close();
   }
 }

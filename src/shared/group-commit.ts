@@ -4,7 +4,7 @@ export type Outcome = { readonly ok: true; readonly value: unknown } | { readonl
  * Group commit: the writes asked for in the same turn of the event loop run in one transaction,
  * so they share one fsync. Each write runs in its own savepoint: one that throws (a revision
  * conflict) rolls back alone and fails alone; the others commit. Every caller is answered only
- * after the commit, so what it was told is durable.
+ * after the commit (and its sync, when the file syncs apart: WalSync), so what it was told is durable.
  */
 export class GroupCommit {
   private pending: Array<{ work: () => unknown; resolve: (value: unknown) => void; reject: (error: unknown) => void }> = [];
@@ -15,6 +15,8 @@ export class GroupCommit {
     private readonly runAll: (works: ReadonlyArray<() => unknown>) => Outcome[],
     /** After each commit (to wake the log's followers). */
     private readonly afterCommit: () => void = () => {},
+    /** Makes the commit durable before anyone hears of it (see WalSync); none when the commit already is. */
+    private readonly makeDurable?: () => Promise<void>,
   ) {}
 
   run<T>(work: () => T): Promise<T> {
@@ -41,7 +43,14 @@ export class GroupCommit {
       for (const p of batch) p.reject(error);
       return;
     }
-    this.afterCommit();
-    outcomes.forEach((o, i) => (o.ok ? batch[i].resolve(o.value) : batch[i].reject(o.error)));
+    const answer = () => {
+      this.afterCommit();
+      outcomes.forEach((o, i) => (o.ok ? batch[i].resolve(o.value) : batch[i].reject(o.error)));
+    };
+    if (this.makeDurable === undefined) return answer();
+    // A failed sync leaves it unknown whether the commit will survive a crash: nobody is told it did.
+    this.makeDurable().then(answer, (error: unknown) => {
+      for (const p of batch) p.reject(error);
+    });
   }
 }

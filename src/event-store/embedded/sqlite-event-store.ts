@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { type Clock, monotonicIso, systemClock } from '../../shared/clock.js';
 import { GroupCommit } from '../../shared/group-commit.js';
-import { openSqliteFile, savepointsIn } from '../../shared/sqlite-file.js';
+import { openSqliteFile, savepointsIn, WalSync } from '../../shared/sqlite-file.js';
 import { checkAppend } from '../append-rules.js';
 import { AppendSignal, catchUpSubscription } from '../catch-up-subscription.js';
 import {
@@ -73,12 +73,13 @@ function toRecorded(row: EventRow): RecordedEvent {
 }
 
 /**
- * The default store: one SQLite file in WAL mode with synchronous=FULL. Each append checks the
+ * The default store: one SQLite file in WAL mode, each commit synced before anyone hears of it or
+ * reads it (what synchronous=FULL does, done in the thread pool: WalSync). Each append checks the
  * stream's last revision against the expected one inside a write transaction (and the
  * (stream, revision) key is unique), so the global position (the rowid) has no gaps that a
  * reader could see. The appends and commandId claims asked for in one turn of
  * the event loop commit in one BEGIN IMMEDIATE transaction (group commit: one fsync), each in its
- * own savepoint, and each caller is answered after that commit.
+ * own savepoint, and each caller is answered after that commit and its sync.
  */
 export class SqliteEventStore implements EventStore {
   private readonly db: Database.Database;
@@ -89,6 +90,7 @@ export class SqliteEventStore implements EventStore {
   private readonly findClaimsTx: (commandIds: readonly string[]) => Map<string, { stream: string; fingerprint: string }>;
   private readonly stmts;
   private readonly group: GroupCommit;
+  private readonly wal: WalSync;
   private readonly shareStatements = new Map<number, Database.Statement>();
   /**
    * Streams read lately, least recently read first, with their events: a stream's events never
@@ -104,6 +106,8 @@ export class SqliteEventStore implements EventStore {
     options: { cacheMiB?: number } = {},
   ) {
     this.db = openSqliteFile(location, 'FULL');
+    // Each commit is synced as FULL would, but in the thread pool: the event loop goes on serving.
+    this.wal = new WalSync(this.db, location);
     // The indexes on streams and commandIds take keys in random order: a 64 MiB page
     // cache (SQLite's default is 2 MiB) keeps more of them hot. Checkpoints every ~40 MiB of WAL
     // instead of every 4 MiB: a bulk import's batches then pay for far fewer of them (~30 %).
@@ -133,7 +137,11 @@ export class SqliteEventStore implements EventStore {
         'SELECT stream, fingerprint FROM command_ids WHERE command_id = ?',
       ),
     };
-    this.group = new GroupCommit(savepointsIn(this.db), () => this.signal.notify());
+    this.group = new GroupCommit(
+      savepointsIn(this.db),
+      () => this.signal.notify(),
+      () => this.wal.sync(),
+    );
     this.appendTx = this.db.transaction((stream, events, expected) =>
       this.appendInTransaction(stream, events, expected, this.nextRecordedAt()),
     ).immediate as typeof this.appendTx;
@@ -163,6 +171,7 @@ export class SqliteEventStore implements EventStore {
    */
   appendStampedBatch(appends: readonly BatchAppend[]): AppendResult[] {
     const results = this.stampedBatchTx(appends);
+    this.wal.syncNow();
     this.signal.notify();
     return results;
   }
@@ -170,11 +179,13 @@ export class SqliteEventStore implements EventStore {
   /** Several appends and commandId bindings in one transaction (one fsync): all of them or none. */
   async appendBatch(appends: readonly BatchAppend[], bindings: readonly CommandIdBinding[] = []): Promise<AppendResult[]> {
     const results = this.batchTx(appends, bindings);
+    await this.wal.sync();
     this.signal.notify();
     return results;
   }
 
   async findCommandClaims(commandIds: readonly string[]): Promise<Map<string, { stream: string; fingerprint: string }>> {
+    await this.wal.settled();
     return this.findClaimsTx(commandIds);
   }
 
@@ -218,6 +229,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   async readStream(stream: string): Promise<RecordedEvent[]> {
+    await this.wal.settled();
     const known = this.remembered.get(stream);
     let events: RecordedEvent[];
     if (known === undefined) events = this.stmts.readStream.all(stream).map(toRecorded);
@@ -245,10 +257,12 @@ export class SqliteEventStore implements EventStore {
   }
 
   async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
+    await this.wal.settled();
     return this.stmts.readAll.all(options.after === undefined ? 0 : Number(options.after), options.maxCount).map(toRecorded);
   }
 
   async readAllShare(options: ShareOptions): Promise<RecordedEvent[]> {
+    await this.wal.settled();
     const rows = this.shareStatement(options.prefixes.length).all(
       options.after === undefined ? 0 : Number(options.after),
       Number(options.upTo),
@@ -286,6 +300,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   async headPosition(): Promise<string | undefined> {
+    await this.wal.settled();
     const head = this.stmts.head.get()?.position;
     return head == null ? undefined : String(head);
   }
@@ -310,6 +325,7 @@ export class SqliteEventStore implements EventStore {
 
   async close(): Promise<void> {
     if (this.db.open) this.group.flush();
+    await this.wal.close();
     this.signal.notify();
     if (this.db.open) this.db.close();
   }

@@ -1,0 +1,95 @@
+import type Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GroupCommit } from '../../src/shared/group-commit.js';
+import { openSqliteFile, savepointsIn, WalSync } from '../../src/shared/sqlite-file.js';
+
+/*
+ * Group commit with the sync done apart (WalSync): the ledger's SQLite files commit with
+ * synchronous=NORMAL and sync the WAL in the thread pool, and nobody is answered before that sync.
+ */
+describe('group commit with a sync done apart', () => {
+  let dir: string;
+  let db: Database.Database;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'ledger-group-commit-'));
+    db = openSqliteFile(join(dir, 'file.sqlite'), 'FULL');
+    db.exec('CREATE TABLE t (v TEXT NOT NULL UNIQUE)');
+  });
+  afterEach(() => {
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const insert = (v: string) => () => db.prepare('INSERT INTO t (v) VALUES (?)').run(v).changes;
+  const rows = () => db.prepare('SELECT v FROM t ORDER BY v').pluck().all();
+  const settledState = async (p: Promise<unknown>) =>
+    Promise.race([
+      p.then(
+        () => 'answered',
+        () => 'refused',
+      ),
+      new Promise((r) => setTimeout(() => r('waiting'), 20)),
+    ]);
+
+  it('given writes of one turn, when their commit is not yet synced, then nobody is answered; when the sync ends, each is answered with its own outcome', async () => {
+    let synced!: () => void;
+    const group = new GroupCommit(
+      savepointsIn(db),
+      () => {},
+      () => new Promise<void>((resolve) => (synced = resolve)),
+    );
+    const a = group.run(insert('a'));
+    const dup = group.run(insert('a'));
+    const b = group.run(insert('b'));
+    expect(await settledState(a)).toBe('waiting');
+    expect(rows()).toEqual(['a', 'b']);
+    synced();
+    await expect(a).resolves.toBe(1);
+    await expect(dup).rejects.toThrow(/UNIQUE/);
+    await expect(b).resolves.toBe(1);
+  });
+
+  it('given a commit, when its sync fails, then every caller of the group is refused with that error', async () => {
+    const group = new GroupCommit(
+      savepointsIn(db),
+      () => {},
+      () => Promise.reject(new Error('EIO: the disk said no')),
+    );
+    const results = await Promise.allSettled([group.run(insert('a')), group.run(insert('b'))]);
+    expect(results.map((r) => (r.status === 'rejected' ? (r.reason as Error).message : 'answered'))).toEqual([
+      'EIO: the disk said no',
+      'EIO: the disk said no',
+    ]);
+  });
+
+  it('given a WAL file, when WalSync takes it, then commits are NORMAL and synced apart; settled() waits for a sync under way', async () => {
+    const wal = new WalSync(db, join(dir, 'file.sqlite'));
+    expect(db.pragma('synchronous', { simple: true })).toBe(1); // NORMAL
+    const group = new GroupCommit(
+      savepointsIn(db),
+      () => {},
+      () => wal.sync(),
+    );
+    const order: string[] = [];
+    const written = group.run(insert('a')).then(() => order.push('answered'));
+    await new Promise((r) => setImmediate(r));
+    await wal.settled().then(() => order.push('settled'));
+    await written;
+    expect(order).toEqual(['answered', 'settled']);
+    await wal.close();
+  });
+
+  it('given an in-memory database, when WalSync takes it, then it stays FULL and its syncs do nothing', async () => {
+    const memory = openSqliteFile(':memory:', 'FULL');
+    try {
+      const wal = new WalSync(memory, ':memory:');
+      expect(memory.pragma('synchronous', { simple: true })).toBe(2); // FULL
+      await expect(wal.sync()).resolves.toBeUndefined();
+      await wal.close();
+    } finally {
+      memory.close();
+    }
+  });
+});
