@@ -104,8 +104,8 @@ describe('SqliteEventStore on disk', () => {
 
   it('given a stream read once, when another connection appends to it and the reader changes the array it got, then the next read has every event in order and nothing of the change', async () => {
     const file = join(onDisk, 'events.sqlite');
-    const reader = new SqliteEventStore(file);
-    const writer = new SqliteEventStore(file);
+    const reader = new SqliteEventStore(file, undefined, { rememberedEvents: 100 });
+    const writer = new SqliteEventStore(file, undefined, { rememberedEvents: 100 });
     try {
       await reader.appendToStream('enterprise-e1', [event('EnterpriseRegistered')], { expectedRevision: 'no_stream' });
       const first = await reader.readStream('enterprise-e1');
@@ -124,6 +124,25 @@ describe('SqliteEventStore on disk', () => {
       ]);
       expect(again).toEqual(await writer.readStream('enterprise-e1'));
       expect(await reader.readStream('enterprise-e1')).toEqual(again);
+    } finally {
+      await writer.close();
+      await reader.close();
+    }
+  });
+
+  it('given a store that remembers two events, when streams outgrow that or push each other out, then every read still has every event', async () => {
+    const file = join(onDisk, 'events.sqlite');
+    const reader = new SqliteEventStore(file, undefined, { rememberedEvents: 2 });
+    const writer = new SqliteEventStore(file);
+    try {
+      await writer.appendToStream('member-a', [event('MemberJoined'), event('MemberLeft')], { expectedRevision: 'no_stream' });
+      await writer.appendToStream('member-b', [event('MemberJoined'), event('MemberLeft')], { expectedRevision: 'no_stream' });
+      expect(await reader.readStream('member-a')).toHaveLength(2);
+      expect(await reader.readStream('member-b')).toHaveLength(2); // member-a is forgotten
+      await writer.appendToStream('member-a', [event('MemberRejoined')], { expectedRevision: 1 });
+      await writer.appendToStream('member-b', [event('MemberRejoined')], { expectedRevision: 1 });
+      for (const stream of ['member-a', 'member-b', 'member-a'])
+        expect((await reader.readStream(stream)).map((e) => e.type)).toEqual(['MemberJoined', 'MemberLeft', 'MemberRejoined']);
     } finally {
       await writer.close();
       await reader.close();

@@ -57,8 +57,11 @@ CREATE TABLE IF NOT EXISTS command_ids (
 `;
 
 const EXTERNAL_APPEND_POLL_MS = 1000;
-/** How many events the streams remembered between reads may hold together (~1 KiB each). */
-const REMEMBERED_EVENTS = 20_000;
+/**
+ * How many events the service's store remembers between reads of their streams (~1 KiB each).
+ * Others remember none: the rebuild's workers read each stream once, in a small heap.
+ */
+export const SERVICE_REMEMBERED_EVENTS = 20_000;
 
 function toRecorded(row: EventRow): RecordedEvent {
   return {
@@ -99,13 +102,15 @@ export class SqliteEventStore implements EventStore {
    */
   private readonly remembered = new Map<string, RecordedEvent[]>();
   private rememberedEvents = 0;
+  private readonly rememberAtMost: number;
 
   constructor(
     readonly location: string,
     private readonly clock: Clock = systemClock,
-    options: { cacheMiB?: number } = {},
+    options: { cacheMiB?: number; rememberedEvents?: number } = {},
   ) {
     this.db = openSqliteFile(location, 'FULL');
+    this.rememberAtMost = options.rememberedEvents ?? 0;
     // Each commit is synced as FULL would, but in the thread pool: the event loop goes on serving.
     this.wal = new WalSync(this.db, location);
     // The indexes on streams and commandIds take keys in random order: a 64 MiB page
@@ -239,11 +244,11 @@ export class SqliteEventStore implements EventStore {
       const after = this.stmts.readFrom.all(stream, known.length).map(toRecorded);
       events = after.length === 0 ? known : known.concat(after);
     }
-    if (events.length > 0 && events.length <= REMEMBERED_EVENTS) {
+    if (events.length > 0 && events.length <= this.rememberAtMost) {
       this.remembered.set(stream, events);
       this.rememberedEvents += events.length;
       for (const [name] of this.remembered) {
-        if (this.rememberedEvents <= REMEMBERED_EVENTS) break;
+        if (this.rememberedEvents <= this.rememberAtMost) break;
         this.forget(name);
       }
     }
