@@ -213,11 +213,13 @@ export class FiguresIndex {
       this.members.sumInto(members, this.members.cut(knownMs), day, groups.groupOf);
       this.org.sumInto(org, this.org.cut(knownMs), day, groups.groupOf);
     }
+    // One buffer for every group's vector (views into it): a buffer per group was garbage per query.
+    const all = new Float64Array(n * STOCK.length);
     const sums = groups.keys.map((_, g) => {
-      const v = new Float64Array(STOCK.length);
-      v.set(members.subarray(g * 3, g * 3 + 3), 0);
-      v.set(org.subarray(g * ORG_SLOTS.length, (g + 1) * ORG_SLOTS.length), 3);
-      return v;
+      const at = g * STOCK.length;
+      for (let s = 0; s < 3; s++) all[at + s] = members[g * 3 + s];
+      for (let s = 0; s < ORG_SLOTS.length; s++) all[at + 3 + s] = org[g * ORG_SLOTS.length + s];
+      return all.subarray(at, at + STOCK.length);
     });
     return { keys: groups.keys, sums };
   }
@@ -348,7 +350,23 @@ export class FiguresIndex {
     }
   }
 
+  /** Groupings asked before, while the places stay the same (a query's groups were built afresh each time). */
+  private readonly groupings = new Map<string, { keys: string[]; groupOf: (park: number) => number }>();
+  private groupingsFor = '';
+
   private groupsOf(scope: ScopeRef, groupBy?: 'city' | 'park'): { keys: string[]; groupOf: (park: number) => number } {
+    const places = `${this.parkIds.length}:${this.cityIds.length}`;
+    if (places !== this.groupingsFor || this.groupings.size > 1000) {
+      this.groupings.clear();
+      this.groupingsFor = places;
+    }
+    const key = `${scope.kind}:${'city' in scope ? scope.city : 'park' in scope ? scope.park : 'enterprise' in scope ? scope.enterprise : ''}:${groupBy ?? ''}`;
+    let grouping = this.groupings.get(key);
+    if (grouping === undefined) this.groupings.set(key, (grouping = this.groupsAfresh(scope, groupBy)));
+    return grouping;
+  }
+
+  private groupsAfresh(scope: ScopeRef, groupBy?: 'city' | 'park'): { keys: string[]; groupOf: (park: number) => number } {
     const inside = this.parkFilter(scope);
     if (groupBy === 'park') {
       const parks = this.parkIds.map((id, n) => ({ id, n })).filter(({ n }) => inside(n));

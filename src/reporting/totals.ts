@@ -18,18 +18,17 @@ export interface Totals {
   readonly pendingTransfersOut?: number;
 }
 
-/** Adds the pending transfer requests (`[in, out]`) to totals. */
-export const withPending = (totals: Totals, pending: Float64Array): Totals => ({
-  ...totals,
-  pendingTransfersIn: pending[0],
-  pendingTransfersOut: pending[1],
-});
-
-/** From a stock vector in FiguresIndex STOCK order. */
-export function totalsOf(v: Float64Array, withParks: boolean): Totals {
+/**
+ * From a stock vector in FiguresIndex STOCK order; with `pending` (`[in, out]`), the transfer
+ * requests pending into and out of the scope too. Built field by field, not by spreads: a province
+ * by park makes ~100 of these per query, and spread copies were most of a query's garbage.
+ */
+export function totalsOf(v: Float64Array, withParks: boolean, pending?: Float64Array): Totals {
   const members = v[0] + v[1] + v[2];
-  const [employees, enterprises, enterprisesWithUnion] = [v[3], v[4], v[5]];
-  return {
+  const employees = v[3];
+  const enterprises = v[4];
+  const enterprisesWithUnion = v[5];
+  const totals: { -readonly [K in keyof Totals]: Totals[K] } = {
     members,
     byCategory: { regular: v[0], migrant: v[1], dispatched: v[2] },
     employees,
@@ -37,8 +36,16 @@ export function totalsOf(v: Float64Array, withParks: boolean): Totals {
     enterprises,
     enterprisesWithUnion,
     unionEstablishmentRate: enterprises === 0 ? null : enterprisesWithUnion / enterprises,
-    ...(withParks ? { parks: v[6], parksWithUnion: v[7] } : {}),
   };
+  if (withParks) {
+    totals.parks = v[6];
+    totals.parksWithUnion = v[7];
+  }
+  if (pending !== undefined) {
+    totals.pendingTransfersIn = pending[0];
+    totals.pendingTransfersOut = pending[1];
+  }
+  return totals;
 }
 
 /** A knowledge instant: the one asked (normalised to UTC), or everything recorded so far, with the cut it makes. */

@@ -123,20 +123,27 @@ export class FiguresReadModel implements OnApplicationBootstrap {
    */
   async current(waitMs = 10_000): Promise<ServingIndex> {
     const head = await this.store.headPosition();
+    const behind = () => head !== undefined && BigInt(this.serving?.checkpoint ?? '0') < BigInt(head);
+    // Caught up already, as almost always: no deadline to set (a timer left for every query
+    // kept its promise alive for waitMs, and the garbage collector paid for it in the tail).
+    if (this.serving && !behind()) return { index: this.serving.index, position: this.serving.checkpoint };
+    let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<'late'>((resolve) => {
-      const timer = setTimeout(() => resolve('late'), waitMs);
+      timer = setTimeout(() => resolve('late'), waitMs);
       timer.unref();
     });
     const caughtUp = (async () => {
       await this.ready;
-      while (head !== undefined && BigInt(this.serving?.checkpoint ?? '0') < BigInt(head)) {
+      while (behind()) {
         const before = this.serving?.checkpoint;
         await this.catchUp();
         if (this.serving?.checkpoint === before) break;
       }
       return 'ok' as const;
     })();
-    if ((await Promise.race([caughtUp, deadline])) === 'late' || !this.serving)
+    const outcome = await Promise.race([caughtUp, deadline]);
+    clearTimeout(timer);
+    if (outcome === 'late' || !this.serving)
       throw new DomainError('PROJECTION_BEHIND', 'the figures are still catching up with the log; try again shortly', {
         head: head ?? null,
         position: this.serving?.checkpoint ?? null,

@@ -6,7 +6,7 @@ import { FiguresReadModel } from '../../read-models/figures/figures-read-model.j
 import { CLOCK, type Clock } from '../../shared/clock.js';
 import { validationFailed } from '../../shared/domain-error.js';
 import { ReportScopes } from '../report-scope.js';
-import { knowledge, reportedKnownAt, positionAt, type Totals, totalsOf, withPending } from '../totals.js';
+import { knowledge, reportedKnownAt, positionAt, type Totals, totalsOf } from '../totals.js';
 
 export interface FiguresView {
   readonly scope: string;
@@ -57,13 +57,12 @@ export class GetFiguresHandler implements IQueryHandler<GetFigures> {
     const total = grouped ? sumOf(grouped.sums) : serving.index.stocks(s.ref, asOf, k.knownMs).sums[0];
     // Pending transfer requests are an office's work list: park and city scopes, and their park or city groups.
     const pendingOf = (groups?: 'city' | 'park') => serving.index.pendingTransfers(s.ref, k.knownMs, groups);
-    const totals = totalsOf(total, withParks);
     const view: FiguresView = {
       scope,
       asOf,
       knownAt: reportedKnownAt(serving, k, this.clock.now()),
       position: positionAt(serving, k),
-      totals: s.kind === 'park' || s.kind === 'city' ? withPending(totals, pendingOf()[0]) : totals,
+      totals: totalsOf(total, withParks, s.kind === 'park' || s.kind === 'city' ? pendingOf()[0] : undefined),
     };
     if (groupBy === 'category')
       return {
@@ -76,7 +75,7 @@ export class GetFiguresHandler implements IQueryHandler<GetFigures> {
       const groups = grouped.keys
         .map((key, g) => ({ key, sums: grouped.sums[g], pending: pending[g] }))
         .filter((g) => g.sums[6] > 0)
-        .map((g) => ({ key: g.key, totals: withPending(totalsOf(g.sums, groupBy === 'city'), g.pending) }));
+        .map((g) => ({ key: g.key, totals: totalsOf(g.sums, groupBy === 'city', g.pending) }));
       return { ...view, groups };
     }
     return view;
