@@ -12,5 +12,7 @@ export interface Projection<Row> {
   readonly schema: string;
   /** Row field → table column. */
   readonly columns: { readonly [K in keyof Row]: string };
+  /** The event types `rowsFor` reads, when it reads few (it gives no rows for the others): catch-up then passes the rest over. */
+  readonly types?: readonly string[];
   rowsFor(event: RecordedEvent): Row[];
 }

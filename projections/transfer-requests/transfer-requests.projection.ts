@@ -41,6 +41,7 @@ export const transferRequests: Projection<TransferRequestFact> = {
   ) WITHOUT ROWID;
   CREATE INDEX IF NOT EXISTS transfer_requests_from ON transfer_request_facts (from_park_id) WHERE type = 'TransferRequested';
   CREATE INDEX IF NOT EXISTS transfer_requests_to ON transfer_request_facts (to_park_id) WHERE type = 'TransferRequested'`,
+  types: ['TransferRequested', 'TransferAccepted', 'TransferRejected', 'TransferCancelled', 'MemberTransferred'],
   columns: {
     transferId: 'transfer_id',
     position: 'position',

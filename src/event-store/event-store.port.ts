@@ -63,6 +63,22 @@ export interface ReadAllOptions {
   readonly maxCount: number;
 }
 
+export interface TypedPageOptions {
+  /** Exclusive: events strictly after this position. Omit to read from the start. */
+  readonly after?: string;
+  /** Only events of these types are returned; the others are passed over. */
+  readonly types: readonly string[];
+  /** How many log positions one call looks at, at most. */
+  readonly scanCount: number;
+}
+
+export interface TypedPage {
+  /** The events of the asked types, in log order. */
+  readonly events: RecordedEvent[];
+  /** The last position looked at: where to go on from, even when no event matched; `after` at the head. */
+  readonly scannedTo: string | undefined;
+}
+
 export interface ShareOptions {
   readonly after?: string;
   readonly upTo: string;
@@ -117,6 +133,13 @@ export interface EventStore {
 
   /** Events of the global log in order, ledger streams only. */
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
+
+  /**
+   * Optional: the events of some types in the next `scanCount` positions of the log, for
+   * followers that read few types (transfer requests) and would otherwise parse every event.
+   * The store filters before an event becomes an object.
+   */
+  readAllOfTypes?(options: TypedPageOptions): Promise<TypedPage>;
 
   /**
    * Optional, for rebuilds split across threads: a page of the log after `after` and at or before

@@ -3,6 +3,8 @@ import type { Projection } from '../../projections/projection.js';
 import { type EventStore, type RecordedEvent, type Subscription } from '../event-store/event-store.port.js';
 
 const PAGE = 1000;
+/** Log positions one filtered read looks at (a projection of few event types). */
+const SCAN = 50_000;
 
 /**
  * Keeps one projection's table caught up with the global log. Rows and checkpoint are committed
@@ -14,7 +16,9 @@ export class ProjectionRunner<Row extends object> {
   private subscription?: Subscription;
   private readonly insert: Database.Statement;
   private readonly readCheckpoint: Database.Statement<[string], { position: string }>;
-  private readonly applyPage: (events: readonly RecordedEvent[]) => void;
+  private readonly applyPage: (events: readonly RecordedEvent[], scannedTo?: string) => void;
+  private starting?: Promise<void>;
+  private stopped = false;
 
   constructor(
     private readonly db: Database.Database,
@@ -32,7 +36,7 @@ export class ProjectionRunner<Row extends object> {
       `INSERT INTO checkpoints (projection, version, position) VALUES (?, ?, ?)
        ON CONFLICT (projection) DO UPDATE SET version = excluded.version, position = excluded.position`,
     );
-    this.applyPage = db.transaction((events: readonly RecordedEvent[]) => {
+    this.applyPage = db.transaction((events: readonly RecordedEvent[], scannedTo?: string) => {
       const from = this.checkpoint();
       let last: string | undefined;
       for (const event of events) {
@@ -40,6 +44,8 @@ export class ProjectionRunner<Row extends object> {
         for (const row of projection.rowsFor(event)) this.insert.run(row);
         last = event.position;
       }
+      // A filtered read looked further than its last event: the checkpoint goes as far as it looked.
+      if (scannedTo !== undefined && (from === undefined || BigInt(scannedTo) > BigInt(from))) last = scannedTo;
       if (last !== undefined) saveCheckpoint.run(projection.name, projection.version, last);
     });
   }
@@ -52,6 +58,16 @@ export class ProjectionRunner<Row extends object> {
   catchUp(onPage?: (checkpoint: string) => void): Promise<number> {
     const run = this.queue.then(async () => {
       let events = 0;
+      const types = this.projection.types;
+      if (types !== undefined && this.store.readAllOfTypes !== undefined)
+        for (;;) {
+          const after = this.checkpoint();
+          const page = await this.store.readAllOfTypes({ after, types, scanCount: SCAN });
+          if (page.scannedTo === undefined || page.scannedTo === after) return events;
+          this.applyPage(page.events, page.scannedTo);
+          events += page.events.length;
+          onPage?.(page.scannedTo);
+        }
       for (;;) {
         const page = await this.store.readAll({ after: this.checkpoint(), maxCount: PAGE });
         if (page.length === 0) return events;
@@ -70,6 +86,15 @@ export class ProjectionRunner<Row extends object> {
    * event cost more than the rows.
    */
   start(onError: (error: unknown) => void): void {
+    // What the log already holds is read in pages first (filtered when the projection reads few types).
+    this.starting = this.catchUp().then(
+      () => this.follow(onError),
+      (error: unknown) => onError(error),
+    );
+  }
+
+  private follow(onError: (error: unknown) => void): void {
+    if (this.stopped) return;
     let pending: RecordedEvent[] = [];
     this.subscription = this.store.subscribeToAll(
       (event) => {
@@ -101,6 +126,8 @@ export class ProjectionRunner<Row extends object> {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
+    await this.starting;
     await this.subscription?.stop();
     await this.queue;
   }

@@ -608,6 +608,42 @@ export function describeEventStoreContract(
       );
     });
 
+    describe('readAllOfTypes (optional: followers of few event types)', () => {
+      it_(
+        'given events of several types, when the log is read for two of them a few positions at a time, then exactly those events come, in log order, and the scan ends at the head',
+        async () => {
+          if (!store.readAllOfTypes) return void expect(store.readAllOfTypes).toBeUndefined();
+          const a = stream('typed-a');
+          const b = stream('typed-b');
+          await store.appendToStream(a, [event('MemberJoined'), event('TransferRequested', { n: 1 })], {
+            expectedRevision: 'no_stream',
+          });
+          await store.appendToStream(b, [event('MemberJoined'), event('MemberLeft'), event('TransferAccepted')], {
+            expectedRevision: 'no_stream',
+          });
+          await store.appendToStream(a, [event('TransferRequested', { n: 2 })], { expectedRevision: 1 });
+          const head = await store.headPosition();
+          const wanted = ['TransferRequested', 'TransferAccepted'];
+          const read: RecordedEvent[] = [];
+          let after = start;
+          for (let calls = 0; ; calls++) {
+            expect(calls).toBeLessThan(100);
+            const page = await store.readAllOfTypes({ after, types: wanted, scanCount: 2 });
+            if (page.scannedTo === after) break;
+            expect(page.events.every((e) => BigInt(e.position) <= BigInt(page.scannedTo!))).toBe(true);
+            read.push(...page.events);
+            after = page.scannedTo;
+          }
+          expect(after).toBe(head);
+          const log = await ownLog();
+          expect(own(read).map((e) => [e.id, e.type, e.data, e.streamName, e.revision, e.position])).toEqual(
+            log.filter((e) => wanted.includes(e.type)).map((e) => [e.id, e.type, e.data, e.streamName, e.revision, e.position]),
+          );
+          expect(own(read).map((e) => e.type)).toEqual(['TransferRequested', 'TransferAccepted', 'TransferRequested']);
+        },
+      );
+    });
+
     describe('appendBatch and findCommandClaims (optional: bulk import)', () => {
       // Adapters without them (EventStoreDB) import one command at a time through the port's other methods.
       const batchIt = (title: string, fn: () => Promise<void>) =>

@@ -19,6 +19,8 @@ import {
   type ReadAllOptions,
   type RecordedEvent,
   type ShareOptions,
+  type TypedPage,
+  type TypedPageOptions,
   type SubscribeOptions,
   type Subscription,
 } from '../event-store.port.js';
@@ -95,6 +97,7 @@ export class SqliteEventStore implements EventStore {
   private readonly group: GroupCommit;
   private readonly wal: WalSync;
   private readonly shareStatements = new Map<number, Database.Statement>();
+  private readonly typedStatements = new Map<number, Database.Statement<unknown[], EventRow>>();
   /**
    * Streams read lately, least recently read first, with their events: a stream's events never
    * change once written, so a second read asks SQLite only for what came after (an enterprise's
@@ -264,6 +267,22 @@ export class SqliteEventStore implements EventStore {
   async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
     await this.wal.settled();
     return this.stmts.readAll.all(options.after === undefined ? 0 : Number(options.after), options.maxCount).map(toRecorded);
+  }
+
+  async readAllOfTypes(options: TypedPageOptions): Promise<TypedPage> {
+    await this.wal.settled();
+    const after = options.after === undefined ? 0 : Number(options.after);
+    // Rowids commit in order, so every position up to the head read now is there to be scanned.
+    const upTo = Math.min(this.stmts.head.get()?.position ?? 0, after + options.scanCount);
+    if (upTo <= after) return { events: [], scannedTo: options.after };
+    let statement = this.typedStatements.get(options.types.length);
+    if (statement === undefined) {
+      statement = this.db.prepare<unknown[], EventRow>(
+        `SELECT * FROM events WHERE position > ? AND position <= ? AND type IN (${options.types.map(() => '?').join(', ')}) ORDER BY position`,
+      );
+      this.typedStatements.set(options.types.length, statement);
+    }
+    return { events: statement.all(after, upTo, ...options.types).map(toRecorded), scannedTo: String(upTo) };
   }
 
   async readAllShare(options: ShareOptions): Promise<RecordedEvent[]> {

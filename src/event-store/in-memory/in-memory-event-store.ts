@@ -4,6 +4,8 @@ import { AppendSignal, catchUpSubscription } from '../catch-up-subscription.js';
 import {
   type EventMetadata,
   type ShareOptions,
+  type TypedPage,
+  type TypedPageOptions,
   type AppendOptions,
   type AppendResult,
   type BatchAppend,
@@ -93,6 +95,14 @@ export class InMemoryEventStore implements EventStore {
   async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
     const start = options.after === undefined ? 0 : Number(options.after);
     return this.log.slice(start, start + options.maxCount).filter((e) => isLedgerStream(e.streamName));
+  }
+
+  async readAllOfTypes(options: TypedPageOptions): Promise<TypedPage> {
+    const start = options.after === undefined ? 0 : Number(options.after);
+    const upTo = Math.min(this.log.length, start + options.scanCount);
+    if (upTo <= start) return { events: [], scannedTo: options.after };
+    const events = this.log.slice(start, upTo).filter((e) => isLedgerStream(e.streamName) && options.types.includes(e.type));
+    return { events, scannedTo: String(upTo) };
   }
 
   /** Shares by the stream name's last character, as the embedded store splits them. */
