@@ -24,6 +24,9 @@ function fieldProblems(errors: readonly ValidationError[], prefix = ''): Array<{
 export function configureApp(app: INestApplication, config: LedgerConfig, logger: Logger): void {
   const http = app.getHttpAdapter().getInstance();
   http.disable('x-powered-by');
+  // No ETag made by hashing each reply (Express's default, on every method): it cost a Buffer copy
+  // and a SHA-1 of each answer, ~0.5 ms off a figure query's p99. A member's ETag is its revision, set by its route.
+  http.set('etag', false);
   // Security headers; CORS stays closed. No upgrade-insecure-requests: served over plain HTTP
   // (localhost, behind a TLS proxy), it would send the docs page's scripts to an HTTPS port.
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
