@@ -159,6 +159,43 @@ export class FigureBuilds {
     });
   }
 
+  /** The build's places (parks first), for a load that then reads its segments. */
+  places(build: string): Place[] {
+    return this.db.prepare<[], Place>(`SELECT kind, id, parent FROM ${placesTable(build)} ORDER BY kind DESC, id`).all();
+  }
+
+  /**
+   * Up to `limit` segments after log position `after` and at or before `upTo`, in log order, each
+   * as its events: `[position, recordedMs, deltas]`. Segments never change once written, so a
+   * load may read them a few at a time; a build dropped meanwhile is BuildGoneError.
+   */
+  segments(
+    build: string,
+    after: number,
+    upTo: number,
+    limit: number,
+  ): { lastPosition: number; events: Array<{ position: number; recordedMs: number; deltas: FigureDelta[] }> }[] {
+    let rows: Array<{ last_position: number; payload: string }>;
+    try {
+      rows = this.db
+        .prepare<[number, number, number], { last_position: number; payload: string }>(
+          `SELECT last_position, payload FROM ${segmentsTable(build)} WHERE last_position > ? AND last_position <= ? ORDER BY last_position LIMIT ?`,
+        )
+        .all(after, upTo, limit);
+    } catch (error) {
+      if (this.get(build) === undefined) throw new BuildGoneError(build);
+      throw error;
+    }
+    return rows.map((row) => ({
+      lastPosition: row.last_position,
+      events: (JSON.parse(row.payload) as Array<[number, number, Packed[]]>).map(([position, recordedMs, packed]) => ({
+        position,
+        recordedMs,
+        deltas: packed.map(unpack),
+      })),
+    }));
+  }
+
   /** The build's places, then its events in log order. */
   *read(
     build: string,

@@ -11,6 +11,9 @@ import { BuildGoneError, type Build, FigureBuilds, FIGURES_VERSION } from './fig
 import { catchUpBuild, rebuildFigures } from './figure-builder.js';
 import { FigureProjector } from './figure-projector.js';
 
+/** Segments a load reads between turns of the event loop (a rebuild's segment holds ~8,000 events). */
+const SEGMENTS_PER_TURN = 2;
+
 /** How long a query waits for the figures to reach the log's head before answering 503. */
 export const READ_WAIT_MS = Symbol('ReadWaitMs');
 
@@ -58,24 +61,45 @@ export class FiguresReadModel implements OnApplicationBootstrap {
     this.builds.dropUnfinished();
     const current = this.builds.current();
     // A build of another version is stored in another shape: it cannot serve, only be replaced.
-    if (current?.version === FIGURES_VERSION) this.load(current);
+    if (current?.version === FIGURES_VERSION) await this.loadServing(current);
     else {
       // The old build (if any) keeps serving while the new one is built beside it.
       const started = Date.now();
       const { build, events } = await rebuildFigures(this.db, this.store, () => this.clock.now().toISOString());
       this.logger.info({ build: build.build, events, ms: Date.now() - started }, 'figures read model built');
-      this.load(build);
+      await this.loadServing(build);
     }
     this.follow();
   }
 
-  private load(build: Build): void {
+  /** Loads a build, or the one that replaced it when another process promotes a new one meanwhile. */
+  private async loadServing(build: Build): Promise<void> {
+    for (let next: Build | undefined = build; next !== undefined; next = this.builds.current())
+      try {
+        return await this.load(next);
+      } catch (error) {
+        if (!(error instanceof BuildGoneError)) throw error;
+      }
+  }
+
+  /**
+   * Fills a fresh index from a build's segments, a few at a time, letting the event loop run in
+   * between: a province's index takes seconds to load, and commands are answered meanwhile
+   * (queries wait for it, as for any catch-up).
+   */
+  private async load(build: Build): Promise<void> {
     const index = new FiguresIndex();
-    for (const item of this.builds.read(build.build)) {
-      if (item.kind === 'place') {
-        if (item.place.kind === 'park') index.registerPark(item.place.id, item.place.parent);
-        else index.registerEnterprise(item.place.id, item.place.parent);
-      } else index.add(item.position, item.recordedMs, item.deltas);
+    for (const place of this.builds.places(build.build))
+      if (place.kind === 'park') index.registerPark(place.id, place.parent);
+      else index.registerEnterprise(place.id, place.parent);
+    // The build's checkpoint now: segments up to it are there and never change; later ones are caught up after.
+    const upTo = Number(build.checkpoint ?? 0);
+    for (let after = 0; ;) {
+      const segments = this.builds.segments(build.build, after, upTo, SEGMENTS_PER_TURN);
+      for (const segment of segments) for (const e of segment.events) index.add(e.position, e.recordedMs, e.deltas);
+      if (segments.length < SEGMENTS_PER_TURN) break;
+      after = segments[segments.length - 1].lastPosition;
+      await new Promise((resolve) => setImmediate(resolve));
     }
     // What the projector remembers belongs to one build: a fresh one reads streams as it needs them.
     this.serving = { build: build.build, index, checkpoint: build.checkpoint, projector: new FigureProjector() };
@@ -110,7 +134,7 @@ export class FiguresReadModel implements OnApplicationBootstrap {
         // Another process (`ledger rebuild`) promoted a new build: serve that one from now on.
         if (!(error instanceof BuildGoneError)) throw error;
         const current = this.builds.current();
-        if (current) this.load(current);
+        if (current) await this.loadServing(current);
       }
     });
     this.queue = run.catch(() => undefined);
@@ -152,9 +176,10 @@ export class FiguresReadModel implements OnApplicationBootstrap {
   }
 
   /** How far the serving build is behind the log, and how many events it parked. */
-  async health(): Promise<{ lag: number | null; parked: number; version: number }> {
+  async health(): Promise<{ lag: number; parked: number; version: number }> {
     const head = await this.store.headPosition();
-    const lag = this.serving ? Number(BigInt(head ?? '0') - BigInt(this.serving.checkpoint ?? '0')) : null;
+    // While the index loads (or is first built) nothing is served yet: behind by the whole log.
+    const lag = Number(BigInt(head ?? '0') - BigInt(this.serving?.checkpoint ?? '0'));
     return { lag, parked: this.builds.parked(), version: FIGURES_VERSION };
   }
 
