@@ -68,6 +68,9 @@ export interface Segment {
 export class FigureBuilds {
   private readonly byStatus: Database.Statement<[string], Build>;
   private readonly parkedCount: Database.Statement<[], { n: number }>;
+  private readonly byId: Database.Statement<[string], Build>;
+  /** The last build written to and its writer: the service writes to one build page after page. */
+  private lastWriter?: { readonly build: string; readonly write: (segment: Segment) => void };
 
   constructor(private readonly db: Database.Database) {
     db.exec(`CREATE TABLE IF NOT EXISTS projection_builds (
@@ -90,6 +93,7 @@ export class FigureBuilds {
     this.byStatus = db.prepare(
       `SELECT build, version, status, checkpoint FROM projection_builds WHERE projection = '${PROJECTION}' AND status = ? ORDER BY started_at DESC`,
     );
+    this.byId = db.prepare('SELECT build, version, status, checkpoint FROM projection_builds WHERE build = ?');
     this.parkedCount = db.prepare(
       `SELECT COUNT(*) AS n FROM parked_events WHERE build IN (SELECT build FROM projection_builds WHERE status = 'current')`,
     );
@@ -100,9 +104,7 @@ export class FigureBuilds {
   }
 
   get(build: string): Build | undefined {
-    return this.db
-      .prepare<[string], Build>('SELECT build, version, status, checkpoint FROM projection_builds WHERE build = ?')
-      .get(build);
+    return this.byId.get(build);
   }
 
   /** Poison events of the serving build: kept with their position and error, never skipped silently. */
@@ -145,18 +147,30 @@ export class FigureBuilds {
    * event, so rebuilds and start-ups write and read few rows.
    */
   writer(build: string): (segment: Segment) => void {
+    if (this.lastWriter?.build === build) return this.lastWriter.write;
     const insert = this.db.prepare(`INSERT INTO ${segmentsTable(build)} (last_position, events, payload) VALUES (?, ?, ?)`);
     const place = this.db.prepare(`INSERT OR IGNORE INTO ${placesTable(build)} (kind, id, parent) VALUES (?, ?, ?)`);
     const park = this.db.prepare(
       `INSERT OR IGNORE INTO parked_events (build, position, event_id, type, error) VALUES (?, ?, ?, ?, ?)`,
     );
     const move = this.db.prepare(`UPDATE projection_builds SET checkpoint = ? WHERE build = ?`);
-    return this.db.transaction((segment: Segment) => {
+    const transaction = this.db.transaction((segment: Segment) => {
       for (const p of segment.places) place.run(p.kind, p.id, p.parent);
       if (segment.texts.length > 0) insert.run(Number(segment.checkpoint), segment.texts.length, `[${segment.texts.join(',')}]`);
       for (const p of segment.parked) park.run(build, p.position, p.eventId, p.type, p.error);
       if (move.run(segment.checkpoint, build).changes !== 1) throw new BuildGoneError(build);
     });
+    const write = (segment: Segment) => {
+      try {
+        transaction(segment);
+      } catch (error) {
+        // Another process promoted a new build and dropped this one's tables.
+        if (!(error instanceof BuildGoneError) && this.get(build) === undefined) throw new BuildGoneError(build);
+        throw error;
+      }
+    };
+    this.lastWriter = { build, write };
+    return write;
   }
 
   /** The build's places (parks first), for a load that then reads its segments. */
