@@ -35,8 +35,13 @@ export interface CommandAnswer {
 
 export interface Decision {
   readonly events: readonly LedgerEvent[];
-  /** Runs after the events got their ids, before they are appended (person claims). */
-  readonly beforeAppend?: (events: readonly NewEvent[], expectedRevision: ExpectedRevision) => Promise<void>;
+  /**
+   * Runs after the events got their ids, before they are appended (person claims). Resolves true
+   * when it claimed these very events for this command: a claim carries its events, and any
+   * reader of the claim may append them first, so finding them stored is then this command's
+   * own success, not a twin's.
+   */
+  readonly beforeAppend?: (events: readonly NewEvent[], expectedRevision: ExpectedRevision) => Promise<boolean | void>;
   /**
    * Nothing to append: the command asks for what already happened (a second acceptance of a
    * transfer request), so it is answered as a repeat with these earlier events.
@@ -107,11 +112,11 @@ export class CommandExecutor {
           claimed = true;
         }
         try {
-          await decision.beforeAppend?.(newEvents, revision);
+          const claimedHere = (await decision.beforeAppend?.(newEvents, revision)) === true;
           const result = await this.store.appendToStream(stream, newEvents, { expectedRevision: revision });
-          // Identical events already there, and no commandId to say they are ours: a twin command
-          // (same body, same revision) got there first. That is a conflict, not our success.
-          if (result.alreadyStored && meta.commandId === undefined)
+          // Identical events already there, with neither a commandId nor a claim of ours to say they
+          // are ours: a twin command (same body, same revision) got there first. That is a conflict.
+          if (result.alreadyStored && meta.commandId === undefined && !claimedHere)
             throw new WrongExpectedRevisionError(stream, revision, result.streamRevision);
           const { streamRevision, position, recordedAt } = result;
           return { eventId: result.eventIds[0], streamRevision, position, recordedAt, replayed: false };

@@ -65,22 +65,28 @@ export class PersonClaims {
     return { personHash, revision: revisionOf(claims), others, claimed: new Set(claims.map((c) => claimedEventId(c.data))) };
   }
 
-  /** Records the claim; a conflict means another command for this person came first. */
+  /**
+   * Records the claim; a conflict means another command for this person came first. True when
+   * this call wrote it (so the claimed event, wherever it is appended from, is this command's).
+   */
   async claim(
     persons: PersonMemberships,
     memberId: string,
     event: NewEvent,
     memberExpectedRevision: ExpectedRevision,
-  ): Promise<void> {
-    if (persons.claimed.has(event.id)) return;
+  ): Promise<boolean> {
+    if (persons.claimed.has(event.id)) return false;
     const claim: PersonMembershipClaimed = {
       type: 'PersonMembershipClaimed',
       data: { memberId, event, memberExpectedRevision },
     };
     const stream = personStream(persons.personHash);
-    await this.store.appendToStream(stream, [{ id: deterministicUuid(stream, event.id), ...claim, metadata: event.metadata }], {
-      expectedRevision: persons.revision,
-    });
+    const result = await this.store.appendToStream(
+      stream,
+      [{ id: deterministicUuid(stream, event.id), ...claim, metadata: event.metadata }],
+      { expectedRevision: persons.revision },
+    );
+    return result.alreadyStored !== true;
   }
 
   /** Appends a claimed member event that never reached its stream, if nothing else did since. */

@@ -47,14 +47,20 @@ export class MemberRequestClaims {
     return { memberId, revision: revisionOf(claims), pending, claimed: new Set(claims.map((c) => c.data.event.id)) };
   }
 
-  /** Records the claim; a conflict means another request for this member came first. */
-  async claim(requests: MemberRequests, transferId: string, event: NewEvent): Promise<void> {
-    if (requests.claimed.has(event.id)) return;
+  /**
+   * Records the claim; a conflict means another request for this member came first. True when
+   * this call wrote it (so the claimed event, wherever it is appended from, is this command's).
+   */
+  async claim(requests: MemberRequests, transferId: string, event: NewEvent): Promise<boolean> {
+    if (requests.claimed.has(event.id)) return false;
     const stream = memberRequestsStream(requests.memberId);
     const claim: TransferRequestClaimed = { type: 'TransferRequestClaimed', data: { transferId, event } };
-    await this.store.appendToStream(stream, [{ id: deterministicUuid(stream, event.id), ...claim, metadata: event.metadata }], {
-      expectedRevision: requests.revision,
-    });
+    const result = await this.store.appendToStream(
+      stream,
+      [{ id: deterministicUuid(stream, event.id), ...claim, metadata: event.metadata }],
+      { expectedRevision: requests.revision },
+    );
+    return result.alreadyStored !== true;
   }
 
   /** The request's stream, with the claimed event appended first if it never got there. */
