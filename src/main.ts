@@ -5,6 +5,7 @@ import { ConfigError, loadConfig } from './config/ledger-config.js';
 import { configureApp } from './http/configure-app.js';
 import { createLogger, PinoNestLogger } from './http/logging.js';
 import { Tokens } from './auth/tokens.js';
+import { ServiceLockError, takeServiceLock } from './shared/service-lock.js';
 
 async function main(): Promise<void> {
   let config;
@@ -12,6 +13,15 @@ async function main(): Promise<void> {
     config = loadConfig();
   } catch (error) {
     if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  try {
+    takeServiceLock(config.dataDir);
+  } catch (error) {
+    if (error instanceof ServiceLockError) {
       process.stderr.write(`${error.message}\n`);
       process.exit(2);
     }

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { residentId } from '../support/ledger-app.js';
@@ -198,6 +198,31 @@ describe('the service as a process', () => {
         .split('\n')
         .filter((l) => l.trim() !== ''))
         expect(() => JSON.parse(line)).not.toThrow();
+    },
+    PROCESS_TEST_MS,
+  );
+
+  it(
+    'given a service running on a data dir, when a second one starts there, then it refuses with the first one named; after the first is killed with -9, a new one starts',
+    async () => {
+      const dir = newDataDir();
+      const first = await startProcess(dir);
+      await expect(startProcess(dir)).rejects.toThrow(
+        new RegExp(`another ledger service \\(pid ${first.child.pid}\\) runs on ${dir}: one service per data directory`),
+      );
+      expect((await call(first, 'GET', '/health')).status).toBe(200);
+      await first.stop('SIGKILL');
+      const next = await startProcess(dir);
+      await created(next, '/parks', {
+        parkId: 'p-lock',
+        name: 'Park',
+        cityId: 'c1',
+        level: 'national',
+        effectiveDate: '2012-01-01',
+      });
+      expect(readFileSync(join(dir, 'service.lock'), 'utf8').trim()).toBe(String(next.child.pid));
+      await next.stop('SIGTERM');
+      expect(existsSync(join(dir, 'service.lock'))).toBe(false);
     },
     PROCESS_TEST_MS,
   );
