@@ -1,10 +1,9 @@
 import type Database from 'better-sqlite3';
 import type { Projection } from '../../projections/projection.js';
 import { type EventStore, type RecordedEvent, type Subscription } from '../event-store/event-store.port.js';
+import { pagesOfTypes } from '../event-store/pages-of-types.js';
 
 const PAGE = 1000;
-/** Log positions one filtered read looks at (a projection of few event types). */
-const SCAN = 50_000;
 
 /**
  * Keeps one projection's table caught up with the global log. Rows and checkpoint are committed
@@ -59,15 +58,14 @@ export class ProjectionRunner<Row extends object> {
     const run = this.queue.then(async () => {
       let events = 0;
       const types = this.projection.types;
-      if (types !== undefined && this.store.readAllOfTypes !== undefined)
-        for (;;) {
-          const after = this.checkpoint();
-          const page = await this.store.readAllOfTypes({ after, types, scanCount: SCAN });
-          if (page.scannedTo === undefined || page.scannedTo === after) return events;
+      if (types !== undefined && this.store.readAllOfTypes !== undefined) {
+        for await (const page of pagesOfTypes(this.store.readAllOfTypes.bind(this.store), types, this.checkpoint())) {
           this.applyPage(page.events, page.scannedTo);
           events += page.events.length;
           onPage?.(page.scannedTo);
         }
+        return events;
+      }
       for (;;) {
         const page = await this.store.readAll({ after: this.checkpoint(), maxCount: PAGE });
         if (page.length === 0) return events;

@@ -41,7 +41,7 @@ export class WalSync {
   /** Makes every commit so far durable; resolves when the disk says so. */
   sync(): Promise<void> {
     if (!this.wal) return Promise.resolve();
-    const fd = (this.fd ??= openSync(`${this.file}-wal`, 'r'));
+    const fd = this.walFd();
     const done = new Promise<void>((resolve, reject) => fdatasync(fd, (error) => (error ? reject(error) : resolve())));
     this.inFlight.add(done);
     const forget = () => this.inFlight.delete(done);
@@ -51,7 +51,12 @@ export class WalSync {
 
   /** `sync()` for the synchronous paths (fixtures). */
   syncNow(): void {
-    if (this.wal) fdatasyncSync((this.fd ??= openSync(`${this.file}-wal`, 'r')));
+    if (this.wal) fdatasyncSync(this.walFd());
+  }
+
+  /** The WAL file, opened on the first sync (it exists once something was committed). */
+  private walFd(): number {
+    return (this.fd ??= openSync(`${this.file}-wal`, 'r'));
   }
 
   /** Resolves once no commit of this connection waits for its sync: what it reads now is durable. */

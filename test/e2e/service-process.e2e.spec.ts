@@ -22,6 +22,14 @@ describe('the service as a process', () => {
     for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
   });
 
+  const aPark = (parkId: string, level = 'national') => ({
+    parkId,
+    name: 'Park',
+    cityId: 'nanchang',
+    level,
+    effectiveDate: '2012-01-01',
+  });
+
   async function created(proc: LedgerProcess, path: string, body: object): Promise<void> {
     const res = await call(proc, 'POST', path, body);
     expect({ path, status: res.status, body: res.body }).toEqual({
@@ -50,13 +58,7 @@ describe('the service as a process', () => {
     async () => {
       const dataDir = newDataDir();
       const first = await startProcess(dataDir);
-      await created(first, '/parks', {
-        parkId: 'p1',
-        name: 'Park',
-        cityId: 'nanchang',
-        level: 'national',
-        effectiveDate: '2012-01-01',
-      });
+      await created(first, '/parks', aPark('p1'));
       await created(first, '/parks/p1/union', { effectiveDate: '2012-06-01' });
       await created(first, '/enterprises', {
         enterpriseId: 'e1',
@@ -115,17 +117,7 @@ describe('the service as a process', () => {
       expect(repeated.body.eventId).toBe(
         (before.members['m-left'] as { history: { entries: Array<{ eventId: string }> } }).history.entries[0].eventId,
       );
-      expect(
-        (
-          await call(second, 'POST', '/parks', {
-            parkId: 'p1',
-            name: 'Park',
-            cityId: 'nanchang',
-            level: 'national',
-            effectiveDate: '2012-01-01',
-          })
-        ).body.code,
-      ).toBe('PARK_ALREADY_REGISTERED');
+      expect((await call(second, 'POST', '/parks', aPark('p1'))).body.code).toBe('PARK_ALREADY_REGISTERED');
     },
     PROCESS_TEST_MS,
   );
@@ -135,13 +127,7 @@ describe('the service as a process', () => {
     async () => {
       const dataDir = newDataDir();
       const proc = await startProcess(dataDir);
-      await created(proc, '/parks', {
-        parkId: 'p-term',
-        name: 'Park',
-        cityId: 'nanchang',
-        level: 'provincial',
-        effectiveDate: '2012-01-01',
-      });
+      await created(proc, '/parks', aPark('p-term', 'provincial'));
       const exit = await proc.stop('SIGTERM', 10_000);
       expect(exit).toEqual({ code: 0, signal: null });
       expect(proc.output()).not.toMatch(/"level":(50|60)/);
@@ -213,13 +199,7 @@ describe('the service as a process', () => {
       expect((await call(first, 'GET', '/health')).status).toBe(200);
       await first.stop('SIGKILL');
       const next = await startProcess(dir);
-      await created(next, '/parks', {
-        parkId: 'p-lock',
-        name: 'Park',
-        cityId: 'c1',
-        level: 'national',
-        effectiveDate: '2012-01-01',
-      });
+      await created(next, '/parks', aPark('p-lock'));
       expect(readFileSync(join(dir, 'service.lock'), 'utf8').trim()).toBe(String(next.child.pid));
       await next.stop('SIGTERM');
       expect(existsSync(join(dir, 'service.lock'))).toBe(false);

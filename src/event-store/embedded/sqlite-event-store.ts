@@ -255,8 +255,8 @@ export class SqliteEventStore implements EventStore {
         this.forget(name);
       }
     }
-    // The caller gets its own array; the events themselves are shared and never changed.
-    return events.slice();
+    // A remembered array is not handed out: the caller gets its own (the events themselves are shared and never changed).
+    return this.remembered.get(stream) === events ? events.slice() : events;
   }
 
   private forget(stream: string): void {

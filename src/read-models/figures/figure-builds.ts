@@ -214,17 +214,13 @@ export class FigureBuilds {
   *read(
     build: string,
   ): Generator<{ kind: 'place'; place: Place } | { kind: 'event'; position: number; recordedMs: number; deltas: FigureDelta[] }> {
-    for (const p of this.db
-      .prepare<[], { kind: 'park' | 'enterprise'; id: string; parent: string }>(
-        `SELECT kind, id, parent FROM ${placesTable(build)} ORDER BY kind DESC, id`,
-      )
-      .iterate())
-      yield { kind: 'place', place: p };
-    for (const row of this.db
-      .prepare<[], { payload: string }>(`SELECT payload FROM ${segmentsTable(build)} ORDER BY last_position`)
-      .iterate())
-      for (const [position, recordedMs, packed] of JSON.parse(row.payload) as Array<[number, number, Packed[]]>)
-        yield { kind: 'event', position, recordedMs, deltas: packed.map(unpack) };
+    for (const place of this.places(build)) yield { kind: 'place', place };
+    for (let after = 0; ;) {
+      const segments = this.segments(build, after, Number.MAX_SAFE_INTEGER, 16);
+      for (const segment of segments) for (const e of segment.events) yield { kind: 'event', ...e };
+      if (segments.length < 16) return;
+      after = segments[segments.length - 1].lastPosition;
+    }
   }
 
   private drop(build: string): void {

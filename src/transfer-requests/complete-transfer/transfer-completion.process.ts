@@ -2,6 +2,7 @@ import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationB
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { EVENT_STORE, type EventStore, type RecordedEvent, type Subscription } from '../../event-store/event-store.port.js';
+import { pagesOfTypes } from '../../event-store/pages-of-types.js';
 import { LOGGER } from '../../http/logging.js';
 import { READ_MODEL_DB } from '../../read-models/read-model-store.js';
 import { FaultPoints } from '../../shared/fault-points.js';
@@ -14,8 +15,6 @@ const NAME = 'transfer-completion';
 const SAVE_EVERY = 1000;
 const RETRY_MS = 1000;
 const PAGE = 1000;
-/** Log positions one filtered read looks at. */
-const SCAN = 50_000;
 
 /**
  * The process manager that finishes every accepted request: it follows the event log from a
@@ -64,22 +63,24 @@ export class TransferCompletionProcess implements OnApplicationBootstrap, Before
   async onApplicationBootstrap(): Promise<void> {
     // A process set to crash after an acceptance must leave the completion to its successor.
     if (this.faults.crashAt === 'after-transfer-accepted') return;
-    for (;;) {
-      const after = this.seen ?? this.checkpoint();
-      if (this.store.readAllOfTypes !== undefined) {
-        // Only acceptances matter here: the store passes the rest over without parsing them.
-        const page = await this.store.readAllOfTypes({ after, types: ['TransferAccepted'], scanCount: SCAN });
-        if (page.scannedTo === undefined || page.scannedTo === after) break;
+    if (this.store.readAllOfTypes !== undefined)
+      // Only acceptances matter here: the store passes the rest over without parsing them.
+      for await (const page of pagesOfTypes(
+        this.store.readAllOfTypes.bind(this.store),
+        ['TransferAccepted'],
+        this.seen ?? this.checkpoint(),
+      )) {
         for (const event of page.events) await this.handle(event);
         this.seen = page.scannedTo;
         this.save(this.seen);
-        continue;
       }
-      const page = await this.store.readAll({ after, maxCount: PAGE });
-      if (page.length === 0) break;
-      for (const event of page) await this.handle(event);
-      this.save(this.seen!);
-    }
+    else
+      for (;;) {
+        const page = await this.store.readAll({ after: this.seen ?? this.checkpoint(), maxCount: PAGE });
+        if (page.length === 0) break;
+        for (const event of page) await this.handle(event);
+        this.save(this.seen!);
+      }
     this.follow();
   }
 
