@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import request from 'supertest';
 import { type LedgerApp, residentId, startLedger } from '../support/ledger-app.js';
 import { expectAnswer, expectRefusal, LedgerClient, masked, withCheckX } from './ledger-http.js';
 
@@ -27,6 +28,17 @@ describe('membership over HTTP', () => {
   describe('a membership from joining to rejoining', () => {
     const id = () => residentId(1, '19850615');
     beforeAll(() => void person(1, '19850615'));
+
+    it("given other answers (a command's, the figures, the health check), when sent, then none carries an ETag: a member's revision is the only one", async () => {
+      const joined = await api.join('m-no-etag', residentId(9, '19850615'), 'eA1', '2016-03-15');
+      expectAnswer(joined);
+      const figures = await api.get('/figures?scope=province&asOf=2016-12-31');
+      expect(figures.status).toBe(200);
+      const health = await request(ledger.http).get('/health');
+      expect(health.status).toBe(200);
+      expect([joined.headers.etag, figures.headers.etag, health.headers.etag]).toEqual([undefined, undefined, undefined]);
+      expect((await api.member('m-no-etag')).headers.etag).toBe('"0"');
+    });
 
     it('given an open enterprise, when a worker joins, then 201 at revision 0 and GET shows the active member with a masked personId and the ETag', async () => {
       const res = await api.join('m-life', id(), 'eA1', '2016-03-15');

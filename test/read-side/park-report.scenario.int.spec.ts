@@ -2,7 +2,11 @@ import Database from 'better-sqlite3';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { LedgerClient } from '../http/ledger-http.js';
+import { loadConfig } from '../../src/config/ledger-config.js';
+import { openEventStore } from '../../src/event-store/event-store-at.js';
+import { rebuildFigures } from '../../src/read-models/figures/figure-builder.js';
 import { FigureBuilds } from '../../src/read-models/figures/figure-builds.js';
+import { openReadModelDb } from '../../src/read-models/read-model-store.js';
 import { type LedgerApp, residentId, startLedger, TestClock } from '../support/ledger-app.js';
 
 /**
@@ -140,5 +144,37 @@ describe('a park report, a late entry and the explained change', () => {
       { key: 'migrant', totals: { members: 1 } },
       { key: 'dispatched', totals: { members: 1 } },
     ]);
+  });
+
+  it('given the service serving its figures, when another process rebuilds them and promotes the new build, then the service goes on from the new build and a fact recorded afterwards is counted', async () => {
+    const province = async () => (await client.get('/figures?scope=province&asOf=2030-01-01')).body.totals.members as number;
+    const before = await province();
+    // The rebuild `ledger rebuild` runs, on its own connections to the same files.
+    const config = loadConfig({ LEDGER_DATA_DIR: ledger.dataDir });
+    const store = await openEventStore(config, clock);
+    const readModels = openReadModelDb(join(ledger.dataDir, 'read-models.sqlite'));
+    try {
+      const { build } = await rebuildFigures(readModels, store, () => clock.now().toISOString(), { threads: false });
+      expect(new FigureBuilds(readModels).current()?.build).toBe(build.build);
+    } finally {
+      readModels.close();
+      await store.close();
+    }
+    // The service's next catch-up writes to a build whose tables are gone: it loads the new one.
+    expect((await client.join('m-after-rebuild', residentId(77), 'e-tex', '2016-07-02')).status).toBe(201);
+    expect(await province()).toBe(before + 1);
+  });
+
+  it('given the province grouped by park asked once, when a park is registered afterwards, then the next answer has it as a group', async () => {
+    const byPark = async () =>
+      (await client.get('/figures?scope=province&asOf=2030-01-01&groupBy=park')).body.groups.map(
+        (g: { key: string; totals: { members: number } }) => [g.key, g.totals.members],
+      );
+    const before = await byPark();
+    expect(before.map(([key]: [string]) => key)).not.toContain('yaohu');
+    expect((await client.registerPark('yaohu', '2016-07-01')).status).toBe(201);
+    expect((await client.registerEnterprise('e-yaohu', 'yaohu', '2016-07-01')).status).toBe(201);
+    expect((await client.join('m-yaohu', residentId(78), 'e-yaohu', '2016-07-02')).status).toBe(201);
+    expect(await byPark()).toEqual([...before, ['yaohu', 1]]);
   });
 });
