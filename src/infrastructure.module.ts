@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { CommandExecutor } from './command-handling/command-executor.js';
 import { type LedgerConfig } from './config/ledger-config.js';
 import { openEventStore, openMemberKeys } from './event-store/event-store-at.js';
-import { SERVICE_REMEMBERED_EVENTS } from './event-store/embedded/sqlite-event-store.js';
+import { SERVICE_RECENT_EVENTS, SERVICE_REMEMBERED_EVENTS } from './event-store/embedded/sqlite-event-store.js';
 import { EVENT_STORE, type EventStore } from './event-store/event-store.port.js';
 import { LOGGER } from './http/logging.js';
 import { EncryptedMemberNames } from './personal-data/encrypted-member-names.js';
@@ -62,7 +62,8 @@ export class InfrastructureModule {
         { provide: CLOCK, useValue: clock },
         {
           provide: EVENT_STORE,
-          useFactory: () => openEventStore(config, clock, { rememberedEvents: SERVICE_REMEMBERED_EVENTS }),
+          useFactory: () =>
+            openEventStore(config, clock, { rememberedEvents: SERVICE_REMEMBERED_EVENTS, recentEvents: SERVICE_RECENT_EVENTS }),
         },
         { provide: READ_MODEL_DB, useFactory: () => openReadModelDb(join(config.dataDir, 'read-models.sqlite')) },
         { provide: PERSON_IDENTITY, useValue: new PersonIdentity(config.personHashKey) },

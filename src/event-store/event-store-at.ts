@@ -10,12 +10,13 @@ import type { EventStore } from './event-store.port.js';
  * The stores a configuration names, picked without Nest: the composition root, the CLI and the
  * rebuild's worker threads all open them here. The EventStoreDB client (gRPC, ~25 MiB resident)
  * is loaded only when a connection string asks for it. `cacheMiB` sizes the embedded log's page
- * cache (default 64); `rememberedEvents` how many events of streams read before it keeps (default none).
+ * cache (default 64); `rememberedEvents` how many events of streams read before it keeps, and
+ * `recentEvents` how many of the log's latest events read before (both default to none).
  */
 export async function openEventStore(
   config: LedgerConfig,
   clock: Clock,
-  options: { readonly cacheMiB?: number; readonly rememberedEvents?: number } = {},
+  options: { readonly cacheMiB?: number; readonly rememberedEvents?: number; readonly recentEvents?: number } = {},
 ): Promise<EventStore> {
   if (config.eventStoreConnectionString === undefined)
     return new SqliteEventStore(join(config.dataDir, 'events.sqlite'), clock, options);

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +15,15 @@ describeEventStoreContract(
   async (clock) => {
     dir = mkdtempSync(join(tmpdir(), 'ledger-event-store-'));
     return new SqliteEventStore(join(dir, 'events.sqlite'), clock);
+  },
+  () => rmSync(dir, { recursive: true, force: true }),
+);
+
+describeEventStoreContract(
+  'SqliteEventStore remembering streams and the latest events of the log (three of each)',
+  async (clock) => {
+    dir = mkdtempSync(join(tmpdir(), 'ledger-event-store-'));
+    return new SqliteEventStore(join(dir, 'events.sqlite'), clock, { rememberedEvents: 3, recentEvents: 3 });
   },
   () => rmSync(dir, { recursive: true, force: true }),
 );
@@ -128,6 +138,45 @@ describe('SqliteEventStore on disk', () => {
       await writer.close();
       await reader.close();
     }
+  });
+
+  it('given a store that keeps the latest events of the log, when it and another connection append between its reads of the log from any position, then every read equals a read of the file', async () => {
+    type Op = { append: 'reader' | 'writer'; events: number } | { read: 'follow' | number; maxCount: number };
+    const op: fc.Arbitrary<Op> = fc.oneof(
+      fc.record({ append: fc.constantFrom<'reader' | 'writer'>('reader', 'writer'), events: fc.integer({ min: 1, max: 4 }) }),
+      fc.record({ read: fc.oneof(fc.constant<'follow'>('follow'), fc.nat(40)), maxCount: fc.integer({ min: 1, max: 6 }) }),
+    );
+    let served = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 8 }), fc.array(op, { maxLength: 40 }), async (recentEvents, ops) => {
+        const file = join(mkdtempSync(join(onDisk, 'run-')), 'events.sqlite');
+        const reader = new SqliteEventStore(file, undefined, { recentEvents });
+        const writer = new SqliteEventStore(file);
+        const plain = new SqliteEventStore(file);
+        try {
+          let appended = 0;
+          let last: string | undefined;
+          for (const o of ops) {
+            if ('append' in o) {
+              const store = o.append === 'reader' ? reader : writer;
+              const types = Array.from({ length: o.events }, (_, i) => `Happened${appended + i}`);
+              await store.appendToStream(`s-${appended++}`, types.map(event), { expectedRevision: 'no_stream' });
+              continue;
+            }
+            // Following on from the last event read, as a follower does, or from any position (gaps included).
+            const after = o.read === 'follow' ? last : o.read === 0 ? undefined : String(o.read);
+            const got = await reader.readAll({ after, maxCount: o.maxCount });
+            expect(got).toEqual(await plain.readAll({ after, maxCount: o.maxCount }));
+            if (o.read === 'follow' && got.length > 0) served++;
+            last = got.at(-1)?.position ?? after;
+          }
+        } finally {
+          await Promise.all([reader.close(), writer.close(), plain.close()]);
+        }
+      }),
+      { numRuns: 40 },
+    );
+    expect(served).toBeGreaterThan(0);
   });
 
   it('given a store that remembers two events, when streams outgrow that or push each other out, then every read still has every event', async () => {

@@ -4,6 +4,7 @@ import { GroupCommit } from '../../shared/group-commit.js';
 import { openSqliteFile, savepointsIn, WalSync } from '../../shared/sqlite-file.js';
 import { checkAppend } from '../append-rules.js';
 import { AppendSignal, catchUpSubscription } from '../catch-up-subscription.js';
+import { RecentLog } from './recent-log.js';
 import {
   type AppendOptions,
   type BatchAppend,
@@ -64,6 +65,8 @@ const EXTERNAL_APPEND_POLL_MS = 1000;
  * Others remember none: the rebuild's workers read each stream once, in a small heap.
  */
 export const SERVICE_REMEMBERED_EVENTS = 20_000;
+/** How many of the log's latest events the service's store keeps as read (`RecentLog`). */
+export const SERVICE_RECENT_EVENTS = 10_000;
 
 function toRecorded(row: EventRow): RecordedEvent {
   return {
@@ -106,14 +109,16 @@ export class SqliteEventStore implements EventStore {
   private readonly remembered = new Map<string, RecordedEvent[]>();
   private rememberedEvents = 0;
   private readonly rememberAtMost: number;
+  private readonly recent: RecentLog | undefined;
 
   constructor(
     readonly location: string,
     private readonly clock: Clock = systemClock,
-    options: { cacheMiB?: number; rememberedEvents?: number } = {},
+    options: { cacheMiB?: number; rememberedEvents?: number; recentEvents?: number } = {},
   ) {
     this.db = openSqliteFile(location, 'FULL');
     this.rememberAtMost = options.rememberedEvents ?? 0;
+    this.recent = options.recentEvents ? new RecentLog(options.recentEvents) : undefined;
     // Each commit is synced as FULL would, but in the thread pool: the event loop goes on serving.
     this.wal = new WalSync(this.db, location);
     // The indexes on streams and commandIds take keys in random order: a 64 MiB page
@@ -266,7 +271,21 @@ export class SqliteEventStore implements EventStore {
 
   async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
     await this.wal.settled();
-    return this.stmts.readAll.all(options.after === undefined ? 0 : Number(options.after), options.maxCount).map(toRecorded);
+    const after = options.after === undefined ? 0 : Number(options.after);
+    const { maxCount } = options;
+    if (this.recent === undefined) return this.stmts.readAll.all(after, maxCount).map(toRecorded);
+    const held = this.recent.read(after, maxCount);
+    if (held === undefined) {
+      const read = this.stmts.readAll.all(after, maxCount).map(toRecorded);
+      this.recent.add(after, read);
+      return read;
+    }
+    if (held.length === maxCount) return held;
+    // What is held reaches the last event read: the rest comes from the log, and is held too.
+    const through = held.length === 0 ? after : Number(held[held.length - 1].position);
+    const more = this.stmts.readAll.all(through, maxCount - held.length).map(toRecorded);
+    this.recent.add(through, more);
+    return more.length === 0 ? held : held.concat(more);
   }
 
   async readAllOfTypes(options: TypedPageOptions): Promise<TypedPage> {
@@ -295,14 +314,14 @@ export class SqliteEventStore implements EventStore {
       options.share,
       options.maxCount,
     );
-    return rows.map((row) => ({
-      id: row.event_id,
-      type: row.type,
-      data: JSON.parse(row.data),
-      metadata: { recordedAt: row.recorded_at } as EventMetadata,
-      streamName: row.stream,
-      revision: row.revision,
-      position: String(row.position),
+    return rows.map(([position, id, streamName, revision, type, data, recordedAt]) => ({
+      id,
+      type,
+      data: JSON.parse(data),
+      metadata: { recordedAt } as EventMetadata,
+      streamName,
+      revision,
+      position: String(position),
     }));
   }
 
@@ -318,9 +337,11 @@ export class SqliteEventStore implements EventStore {
            AND unicode(substr(stream, -1)) % ? = ?
          ORDER BY position LIMIT ?`,
       );
+      // Rows as arrays: a rebuild reads every row of the log, and arrays cost less to make than objects (~2.5 µs a row).
+      statement.raw(true);
       this.shareStatements.set(prefixes, statement);
     }
-    return statement as Database.Statement<unknown[], Omit<EventRow, 'metadata'> & { recorded_at: string }>;
+    return statement as Database.Statement<unknown[], [number, string, string, number, string, string, string]>;
   }
 
   async headPosition(): Promise<string | undefined> {

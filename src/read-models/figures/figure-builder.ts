@@ -17,6 +17,8 @@ import {
 const PAGE = 2000;
 /** Events a share reads per page during a rebuild (and so the size of most segments). */
 const SHARE_PAGE = 8000;
+/** Events a share reads from the log at a time, within a batch. */
+const SHARE_READ_PAGE = 1000;
 /** Batches a rebuild worker may run ahead of the writer. */
 export const SHARE_BATCHES_AHEAD = 4;
 /**
@@ -93,28 +95,40 @@ export async function* projectShare(
   const readStream = (stream: string) => store.readStream(stream);
   let after = 0;
   for (;;) {
-    const page = await store.readAllShare!({
-      after: String(after),
-      upTo: String(upTo),
-      maxCount: pageSize,
-      prefixes: FIGURE_STREAMS,
-      share,
-      shares,
-    });
-    const batch: ShareBatch = { through: upTo, read: page.length, positions: [], texts: [], places: [], parked: [], roster: [] };
-    if (page.length === pageSize) (batch as { through: number }).through = Number(page[page.length - 1].position);
-    const projected = await projectPage(projector, page, readStream);
-    for (const e of projected.events) {
-      if (e.place) batch.places.push(e.place);
-      if (e.deltas.length === 0) continue;
-      batch.positions.push(e.position);
-      batch.texts.push(eventText(e));
+    const batch = { through: upTo, read: 0, positions: [], texts: [], places: [], parked: [], roster: [] } as {
+      -readonly [K in keyof ShareBatch]: ShareBatch[K];
+    };
+    // A batch (one segment) is read in small pages: the events of a page die young, where a
+    // whole batch of them would outlive the young generation and be copied by every scavenge.
+    for (;;) {
+      const wanted = Math.min(SHARE_READ_PAGE, pageSize - batch.read);
+      const page = await store.readAllShare!({
+        after: String(after),
+        upTo: String(upTo),
+        maxCount: wanted,
+        prefixes: FIGURE_STREAMS,
+        share,
+        shares,
+      });
+      batch.read += page.length;
+      const projected = await projectPage(projector, page, readStream);
+      for (const e of projected.events) {
+        if (e.place) batch.places.push(e.place);
+        if (e.deltas.length === 0) continue;
+        batch.positions.push(e.position);
+        batch.texts.push(eventText(e));
+      }
+      batch.parked.push(...projected.parked);
+      for (const event of page) for (const row of rosterRows(event)) batch.roster.push([row.enterpriseId, row.memberId]);
+      if (page.length < wanted) break;
+      after = Number(page[page.length - 1].position);
+      if (batch.read === pageSize) {
+        batch.through = after;
+        break;
+      }
     }
-    batch.parked.push(...projected.parked);
-    for (const event of page) for (const row of rosterRows(event)) batch.roster.push([row.enterpriseId, row.memberId]);
     yield batch;
     if (batch.through >= upTo) return;
-    after = batch.through;
   }
 }
 
