@@ -1,4 +1,5 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Controller, Get, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
@@ -6,6 +7,7 @@ import { FiguresReadModel } from '../read-models/figures/figures-read-model.js';
 import { MemberRoster } from '../read-models/member-roster.js';
 import { Public } from '../auth/access.decorators.js';
 import { TransferRequestList } from '../read-models/transfer-request-list.js';
+import { StorageFailedError } from '../shared/sqlite-file.js';
 import { TransferCompletionProcess } from '../transfer-requests/complete-transfer/transfer-completion.process.js';
 
 /** Liveness, the log's head and how far the read models are behind it. Needs no sign-in. */
@@ -26,28 +28,47 @@ export class HealthHttp {
   @Public()
   @HealthCheck()
   @ApiOperation({ summary: 'Liveness and projection lag (in log positions)' })
-  check() {
+  async check(@Res({ passthrough: true }) res: Response) {
+    try {
+      return await this.checkAll();
+    } catch (error) {
+      // Down: 503 with what is down and why, not the error filter's bare "internal error".
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      res.status(503);
+      return error.getResponse();
+    }
+  }
+
+  private checkAll() {
     return this.health.check([
       async () => {
         const session = this.indicators.check('eventStore');
         try {
           return session.up({ head: (await this.store.headPosition()) ?? null });
-        } catch {
-          return session.down({ message: 'the event store does not answer' });
+        } catch (error) {
+          return session.down({
+            message: error instanceof StorageFailedError ? error.message : 'the event store does not answer',
+          });
         }
       },
       async () => {
-        const figures = await this.figures.health();
-        return this.indicators.check('projections').up({
-          membersByEnterpriseLag: await this.roster.lag(),
-          figuresLag: figures.lag,
-          figuresVersion: figures.version,
-          transferRequestsLag: await this.transferList.lag(),
-          // Accepted requests not yet looked at by the process that carries them out.
-          transferCompletionLag: await this.transferCompletion.lag(),
-          // Events a projection could not apply: kept with their position and error, never skipped silently.
-          parkedEvents: figures.parked,
-        });
+        const session = this.indicators.check('projections');
+        try {
+          const figures = await this.figures.health();
+          return session.up({
+            membersByEnterpriseLag: await this.roster.lag(),
+            figuresLag: figures.lag,
+            figuresVersion: figures.version,
+            transferRequestsLag: await this.transferList.lag(),
+            // Accepted requests not yet looked at by the process that carries them out.
+            transferCompletionLag: await this.transferCompletion.lag(),
+            // Events a projection could not apply: kept with their position and error, never skipped silently.
+            parkedEvents: figures.parked,
+          });
+        } catch (error) {
+          // Their lag is measured against the log's head: no head, no lag.
+          return session.down({ message: error instanceof StorageFailedError ? error.message : 'the lag could not be measured' });
+        }
       },
     ]);
   }

@@ -2,6 +2,7 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpSta
 import type { Response } from 'express';
 import type { Logger } from 'pino';
 import { DomainError } from '../shared/domain-error.js';
+import { StorageFailedError } from '../shared/sqlite-file.js';
 import { LOGGER } from './logging.js';
 
 /** The contract's error body; never a stack trace. */
@@ -24,6 +25,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   PROJECTION_BEHIND: 503,
+  STORAGE_FAILED: 503,
 };
 
 /** Rule refusals are 409 unless listed above. */
@@ -50,6 +52,8 @@ export function errorBody(code: string, message: string, details?: unknown, stat
 /** Maps every error to the contract's shape: domain codes to statuses, the rest to 500. */
 @Catch()
 export class ErrorResponseFilter implements ExceptionFilter {
+  private storageFailureLogged = false;
+
   constructor(@Inject(LOGGER) private readonly logger: Logger) {}
 
   catch(error: unknown, host: ArgumentsHost): void {
@@ -58,6 +62,11 @@ export class ErrorResponseFilter implements ExceptionFilter {
   }
 
   private toBody(error: unknown): ErrorBody {
+    if (error instanceof StorageFailedError && !this.storageFailureLogged) {
+      // Once: from now on every request meets it, and /health says it too.
+      this.storageFailureLogged = true;
+      this.logger.error({ err: { type: error.name, message: error.message } }, 'storage failed: restart the service');
+    }
     if (error instanceof DomainError) return errorBody(error.code, error.message, error.details);
     if (error instanceof HttpException) {
       const status = error.getStatus();

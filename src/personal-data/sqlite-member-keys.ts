@@ -47,7 +47,7 @@ export class SqliteMemberKeys implements MemberKeys {
       `INSERT INTO member_keys (member_id, data_key, erased_at) VALUES (?, NULL, ?)
        ON CONFLICT (member_id) DO UPDATE SET data_key = NULL, erased_at = COALESCE(member_keys.erased_at, excluded.erased_at)`,
     );
-    this.group = new GroupCommit(savepointsIn(this.db), undefined, () => this.wal.sync());
+    this.group = new GroupCommit(savepointsIn(this.db, this.wal), undefined, () => this.wal.sync());
     this.createManyTx = this.db.transaction((keys: ReadonlyMap<string, Buffer>) => {
       const existing: string[] = [];
       for (const [memberId, key] of keys) if (this.insertKey.run(memberId, key).changes === 0) existing.push(memberId);
@@ -71,6 +71,7 @@ export class SqliteMemberKeys implements MemberKeys {
   }
 
   async createMany(keys: ReadonlyMap<string, Buffer>): Promise<string[]> {
+    this.wal.check();
     const existing = this.createManyTx(keys);
     await this.wal.sync();
     return existing;

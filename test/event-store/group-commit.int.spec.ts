@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { fdatasync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GroupCommit } from '../../src/shared/group-commit.js';
@@ -36,7 +36,7 @@ describe('group commit with a sync done apart', () => {
   it('given writes of one turn, when their commit is not yet synced, then nobody is answered; when the sync ends, each is answered with its own outcome', async () => {
     let synced!: () => void;
     const group = new GroupCommit(
-      savepointsIn(db),
+      savepointsIn(db, new WalSync(db, join(dir, 'file.sqlite'))),
       () => {},
       () => new Promise<void>((resolve) => (synced = resolve)),
     );
@@ -57,7 +57,7 @@ describe('group commit with a sync done apart', () => {
 
   it('given a commit, when its sync fails, then every caller of the group is refused with that error', async () => {
     const group = new GroupCommit(
-      savepointsIn(db),
+      savepointsIn(db, new WalSync(db, join(dir, 'file.sqlite'))),
       () => {},
       () => Promise.reject(new Error('EIO: the disk said no')),
     );
@@ -72,7 +72,7 @@ describe('group commit with a sync done apart', () => {
     const wal = new WalSync(db, join(dir, 'file.sqlite'));
     expect(db.pragma('synchronous', { simple: true })).toBe(1); // NORMAL
     const group = new GroupCommit(
-      savepointsIn(db),
+      savepointsIn(db, wal),
       () => {},
       () => wal.sync(),
     );
@@ -82,6 +82,38 @@ describe('group commit with a sync done apart', () => {
     await wal.settled().then(() => order.push('settled'));
     await written;
     expect(order).toEqual(['answered', 'settled']);
+    await wal.close();
+  });
+
+  it('given a sync that fails once (simulated disk failure: fdatasync replaced), when more is committed and read, then everything is refused with STORAGE_FAILED and nothing more is written, though the disk would now sync', async () => {
+    let failures = 1;
+    const syncFile = ((fd: number, done: (error: NodeJS.ErrnoException | null) => void) =>
+      failures-- > 0
+        ? done(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }))
+        : fdatasync(fd, done)) as typeof fdatasync;
+    const wal = new WalSync(db, join(dir, 'file.sqlite'), syncFile);
+    const group = new GroupCommit(
+      savepointsIn(db, wal),
+      () => {},
+      () => wal.sync(),
+    );
+    const code = (p: Promise<unknown>) =>
+      p.then(
+        () => 'answered',
+        (e: { code?: string; message: string }) => e.code ?? e.message,
+      );
+    expect(await Promise.all([code(group.run(insert('a'))), code(group.run(insert('b')))])).toEqual([
+      'STORAGE_FAILED',
+      'STORAGE_FAILED',
+    ]);
+    // Later work is refused before any transaction begins, and so are reads that wait for syncs.
+    expect(await code(group.run(insert('c')))).toBe('STORAGE_FAILED');
+    expect(await code(wal.settled())).toBe('STORAGE_FAILED');
+    expect(await code(wal.sync())).toBe('STORAGE_FAILED');
+    expect(() => wal.syncNow()).toThrow(
+      expect.objectContaining({ code: 'STORAGE_FAILED', message: expect.stringContaining('EIO') }),
+    );
+    expect(rows()).toEqual(['a', 'b']);
     await wal.close();
   });
 

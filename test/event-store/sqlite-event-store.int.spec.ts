@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { fdatasync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteEventStore } from '../../src/event-store/embedded/sqlite-event-store.js';
@@ -177,6 +177,51 @@ describe('SqliteEventStore on disk', () => {
       { numRuns: 40 },
     );
     expect(served).toBeGreaterThan(0);
+  });
+
+  it('given a store whose disk fails a sync (simulated disk failure: fdatasync replaced), when it is written and read afterwards, then every call is refused with STORAGE_FAILED, though the disk would now sync; reopened, the file holds what was committed', async () => {
+    const file = join(onDisk, 'events.sqlite');
+    let failing = false;
+    const syncFile = ((fd: number, done: (error: NodeJS.ErrnoException | null) => void) =>
+      failing
+        ? done(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }))
+        : fdatasync(fd, done)) as typeof fdatasync;
+    const store = new SqliteEventStore(file, undefined, { syncFile, recentEvents: 10, rememberedEvents: 10 });
+    const code = (p: Promise<unknown>) =>
+      p.then(
+        () => 'answered',
+        (e: { code?: string; message: string }) => e.code ?? e.message,
+      );
+    try {
+      await store.appendToStream('member-a', [event('MemberJoined')], { expectedRevision: 'no_stream' });
+      expect((await store.readAll({ maxCount: 10 })).length).toBe(1);
+      failing = true;
+      expect(await code(store.appendToStream('member-a', [event('MemberLeft')], { expectedRevision: 0 }))).toBe('STORAGE_FAILED');
+      failing = false;
+      expect(await code(store.appendToStream('member-b', [event('MemberJoined')], { expectedRevision: 'no_stream' }))).toBe(
+        'STORAGE_FAILED',
+      );
+      expect(
+        await code(store.appendBatch([{ stream: 'member-c', events: [event('MemberJoined')], expectedRevision: 'no_stream' }])),
+      ).toBe('STORAGE_FAILED');
+      expect(await code(store.claimCommandId('cmd-1', 'member-d', 'fp'))).toBe('STORAGE_FAILED');
+      // Reads too, even of what the store holds in memory: they would show a commit that may not survive.
+      expect(await code(store.readAll({ maxCount: 10 }))).toBe('STORAGE_FAILED');
+      expect(await code(store.readStream('member-a'))).toBe('STORAGE_FAILED');
+      expect(await code(store.headPosition())).toBe('STORAGE_FAILED');
+    } finally {
+      await store.close();
+    }
+    // The commit whose sync failed reached the WAL here (on a real failure, whether it survives is unknown); nothing after it was written.
+    const reopened = new SqliteEventStore(file);
+    try {
+      expect((await reopened.readAll({ maxCount: 10 })).map((e) => `${e.streamName} ${e.type}`)).toEqual([
+        'member-a MemberJoined',
+        'member-a MemberLeft',
+      ]);
+    } finally {
+      await reopened.close();
+    }
   });
 
   it('given a store that remembers two events, when streams outgrow that or push each other out, then every read still has every event', async () => {

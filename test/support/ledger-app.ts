@@ -1,6 +1,6 @@
 import { type INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { type fdatasync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -9,6 +9,12 @@ import type { Principal } from '../../src/auth/principal.js';
 import { Tokens } from '../../src/auth/tokens.js';
 import { AppModule } from '../../src/app.module.js';
 import { type LedgerConfig, loadConfig } from '../../src/config/ledger-config.js';
+import {
+  SERVICE_RECENT_EVENTS,
+  SERVICE_REMEMBERED_EVENTS,
+  SqliteEventStore,
+} from '../../src/event-store/embedded/sqlite-event-store.js';
+import { EVENT_STORE } from '../../src/event-store/event-store.port.js';
 import { configureApp } from '../../src/http/configure-app.js';
 import { createLogger } from '../../src/http/logging.js';
 import { type Clock } from '../../src/shared/clock.js';
@@ -52,7 +58,13 @@ export interface LedgerApp {
  * the files of an earlier instance.
  */
 export async function startLedger(
-  options: { dataDir?: string; clock?: TestClock; env?: Record<string, string> } = {},
+  options: {
+    dataDir?: string;
+    clock?: TestClock;
+    env?: Record<string, string>;
+    /** The disk's sync under the event log, to simulate a failing disk (the store is otherwise the service's own). */
+    syncFile?: typeof fdatasync;
+  } = {},
 ): Promise<LedgerApp> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'ledger-test-'));
   const clock = options.clock ?? new TestClock();
@@ -66,7 +78,17 @@ export async function startLedger(
     },
   });
   const logger = createLogger('info', sink);
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot({ config, logger, clock })] }).compile();
+  const builder = Test.createTestingModule({ imports: [AppModule.forRoot({ config, logger, clock })] });
+  if (options.syncFile)
+    builder.overrideProvider(EVENT_STORE).useFactory({
+      factory: () =>
+        new SqliteEventStore(join(dataDir, 'events.sqlite'), clock, {
+          rememberedEvents: SERVICE_REMEMBERED_EVENTS,
+          recentEvents: SERVICE_RECENT_EVENTS,
+          syncFile: options.syncFile,
+        }),
+    });
+  const moduleRef = await builder.compile();
   const app = moduleRef.createNestApplication({ bodyParser: false, logger: false });
   configureApp(app, config, logger);
   await app.init();

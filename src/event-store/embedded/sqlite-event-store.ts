@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { type fdatasync } from 'node:fs';
 import { type Clock, monotonicIso, systemClock } from '../../shared/clock.js';
 import { GroupCommit } from '../../shared/group-commit.js';
 import { openSqliteFile, savepointsIn, WalSync } from '../../shared/sqlite-file.js';
@@ -114,13 +115,13 @@ export class SqliteEventStore implements EventStore {
   constructor(
     readonly location: string,
     private readonly clock: Clock = systemClock,
-    options: { cacheMiB?: number; rememberedEvents?: number; recentEvents?: number } = {},
+    options: { cacheMiB?: number; rememberedEvents?: number; recentEvents?: number; syncFile?: typeof fdatasync } = {},
   ) {
     this.db = openSqliteFile(location, 'FULL');
     this.rememberAtMost = options.rememberedEvents ?? 0;
     this.recent = options.recentEvents ? new RecentLog(options.recentEvents) : undefined;
     // Each commit is synced as FULL would, but in the thread pool: the event loop goes on serving.
-    this.wal = new WalSync(this.db, location);
+    this.wal = new WalSync(this.db, location, options.syncFile);
     // The indexes on streams and commandIds take keys in random order: a 64 MiB page
     // cache (SQLite's default is 2 MiB) keeps more of them hot. Checkpoints every ~40 MiB of WAL
     // instead of every 4 MiB: a bulk import's batches then pay for far fewer of them (~30 %).
@@ -151,7 +152,7 @@ export class SqliteEventStore implements EventStore {
       ),
     };
     this.group = new GroupCommit(
-      savepointsIn(this.db),
+      savepointsIn(this.db, this.wal),
       () => this.signal.notify(),
       () => this.wal.sync(),
     );
@@ -183,6 +184,7 @@ export class SqliteEventStore implements EventStore {
    * replay a history with its own recording instants (the benchmark's synthetic history).
    */
   appendStampedBatch(appends: readonly BatchAppend[]): AppendResult[] {
+    this.wal.check();
     const results = this.stampedBatchTx(appends);
     this.wal.syncNow();
     this.signal.notify();
@@ -191,6 +193,7 @@ export class SqliteEventStore implements EventStore {
 
   /** Several appends and commandId bindings in one transaction (one fsync): all of them or none. */
   async appendBatch(appends: readonly BatchAppend[], bindings: readonly CommandIdBinding[] = []): Promise<AppendResult[]> {
+    this.wal.check();
     const results = this.batchTx(appends, bindings);
     await this.wal.sync();
     this.signal.notify();
