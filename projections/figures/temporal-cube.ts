@@ -120,6 +120,9 @@ export class TemporalCube {
 }
 
 const DAY_SPAN = 2 ** 17;
+/** `CubeNode.sorted` packs (cell, day, row) into a number below 2^53: cells below 2^16, at most 2^20 rows. */
+const SORTED_CELLS = 2 ** 16;
+const SORTED_ROWS = 2 ** 20;
 
 /** Per cell: effective days in order, with the running sums of each slot up to that day. */
 class CubeNode {
@@ -131,6 +134,56 @@ class CubeNode {
   ) {}
 
   static of(cube: TemporalCube, from: number, to: number): CubeNode {
+    let maxCell = 0;
+    for (let i = from; i < to; i++) if (cube.cell[i] > maxCell) maxCell = cube.cell[i];
+    return maxCell < SORTED_CELLS && to - from <= SORTED_ROWS ? CubeNode.sorted(cube, from, to) : CubeNode.hashed(cube, from, to);
+  }
+
+  /**
+   * Rows sorted by (cell, day) as one typed array of numbers `(cell × DAY_SPAN + day) × SORTED_ROWS
+   * + row` (exact below 2^53), then summed in one pass: a native numeric sort instead of a hash
+   * look-up per row (a province's start-up spent ~20 % of its time in `hashed`).
+   */
+  private static sorted(cube: TemporalCube, from: number, to: number): CubeNode {
+    const slots = cube.slots;
+    const n = to - from;
+    const order = new Float64Array(n);
+    for (let j = 0; j < n; j++) order[j] = (cube.cell[from + j] * DAY_SPAN + cube.day[from + j]) * SORTED_ROWS + j;
+    order.sort();
+    // Distinct (cell, day) keys, each with its running sums per slot within its cell.
+    let days = new Int32Array(Math.min(n, 1024));
+    let sums = new Float64Array(days.length * slots);
+    const cells: number[] = [];
+    const offsets: number[] = [];
+    let keys = 0;
+    let lastKey = -1;
+    for (let j = 0; j < n; j++) {
+      const key = Math.floor(order[j] / SORTED_ROWS);
+      const row = from + (order[j] - key * SORTED_ROWS);
+      if (key !== lastKey) {
+        const cell = Math.floor(key / DAY_SPAN);
+        const running = keys > 0 && cell === cells[cells.length - 1];
+        if (keys === days.length) {
+          days = grown(days, days.length * 2);
+          sums = grown(sums, days.length * slots);
+        }
+        days[keys] = key - cell * DAY_SPAN;
+        for (let t = 0; t < slots; t++) sums[keys * slots + t] = running ? sums[(keys - 1) * slots + t] : 0;
+        if (!running) {
+          cells.push(cell);
+          offsets.push(keys);
+        }
+        keys++;
+        lastKey = key;
+      }
+      sums[(keys - 1) * slots + cube.slot[row]] += cube.amount[row];
+    }
+    offsets.push(keys);
+    return new CubeNode(Int32Array.from(cells), Int32Array.from(offsets), days.slice(0, keys), sums.slice(0, keys * slots));
+  }
+
+  /** The same from a hash of (cell, day) keys, for cells or nodes too large to pack into one sortable number. */
+  private static hashed(cube: TemporalCube, from: number, to: number): CubeNode {
     const slots = cube.slots;
     const at = new Map<number, number>();
     let totals = new Float64Array(1024 * slots);
