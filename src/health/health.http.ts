@@ -10,6 +10,9 @@ import { TransferRequestList } from '../read-models/transfer-request-list.js';
 import { StorageFailedError } from '../shared/sqlite-file.js';
 import { TransferCompletionProcess } from '../transfer-requests/complete-transfer/transfer-completion.process.js';
 
+/** Why a part is down: a failed disk says so (its message names no input); anything else, `otherwise`. */
+const reason = (error: unknown, otherwise: string) => (error instanceof StorageFailedError ? error.message : otherwise);
+
 /** Liveness, the log's head and how far the read models are behind it. Needs no sign-in. */
 @ApiTags('health')
 @Controller('health')
@@ -46,9 +49,7 @@ export class HealthHttp {
         try {
           return session.up({ head: (await this.store.headPosition()) ?? null });
         } catch (error) {
-          return session.down({
-            message: error instanceof StorageFailedError ? error.message : 'the event store does not answer',
-          });
+          return session.down({ message: reason(error, 'the event store does not answer') });
         }
       },
       async () => {
@@ -67,7 +68,7 @@ export class HealthHttp {
           });
         } catch (error) {
           // Their lag is measured against the log's head: no head, no lag.
-          return session.down({ message: error instanceof StorageFailedError ? error.message : 'the lag could not be measured' });
+          return session.down({ message: reason(error, 'the lag could not be measured') });
         }
       },
     ]);

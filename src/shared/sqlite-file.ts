@@ -74,13 +74,17 @@ export class WalSync {
 
   /** Resolves once no commit of this connection waits for its sync: what it reads now is durable. */
   async settled(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    await this.drained();
     this.check();
+  }
+
+  private async drained(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
   }
 
   /** Before the connection closes: waits for the syncs under way and syncs once more (unless a sync failed). */
   async close(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    await this.drained();
     if (this.fd !== undefined) {
       if (!this.failure) fdatasyncSync(this.fd);
       closeSync(this.fd);

@@ -276,19 +276,15 @@ export class SqliteEventStore implements EventStore {
     await this.wal.settled();
     const after = options.after === undefined ? 0 : Number(options.after);
     const { maxCount } = options;
-    if (this.recent === undefined) return this.stmts.readAll.all(after, maxCount).map(toRecorded);
-    const held = this.recent.read(after, maxCount);
-    if (held === undefined) {
-      const read = this.stmts.readAll.all(after, maxCount).map(toRecorded);
-      this.recent.add(after, read);
-      return read;
-    }
-    if (held.length === maxCount) return held;
+    const fromLog = (from: number, count: number) => this.stmts.readAll.all(from, count).map(toRecorded);
+    if (this.recent === undefined) return fromLog(after, maxCount);
     // What is held reaches the last event read: the rest comes from the log, and is held too.
+    const held = this.recent.read(after, maxCount) ?? [];
+    if (held.length === maxCount) return held;
     const through = held.length === 0 ? after : Number(held[held.length - 1].position);
-    const more = this.stmts.readAll.all(through, maxCount - held.length).map(toRecorded);
+    const more = fromLog(through, maxCount - held.length);
     this.recent.add(through, more);
-    return more.length === 0 ? held : held.concat(more);
+    return held.length === 0 ? more : held.concat(more);
   }
 
   async readAllOfTypes(options: TypedPageOptions): Promise<TypedPage> {
