@@ -1,5 +1,6 @@
 import { CATEGORIES, LEAVE_REASONS } from '../../src/membership/member.events.js';
-import { CATEGORY_PAIRS, type FigureDelta } from './figure-delta.js';
+import { CATEGORY_PAIRS, type FigureDelta, type Measure } from './figure-delta.js';
+import type { PackedEvents } from './packed-events.js';
 import { dayNumber, TemporalCube, upperBound } from './temporal-cube.js';
 
 /** A place the figures are asked for (ids resolved to the index's own numbers). */
@@ -137,6 +138,41 @@ export class FiguresIndex {
   /** Adds what one recorded event changed (its deltas, in order). */
   add(position: number, recordedMs: number, deltas: readonly FigureDelta[]): void {
     if (deltas.length === 0) return;
+    const event = this.nextEvent(position, recordedMs);
+    for (const d of deltas) {
+      const park = this.park(d.parkId);
+      const ent = d.enterpriseId === null ? -1 : this.enterprise(d.enterpriseId, park);
+      this.addDelta(event, recordedMs, d.measure, dayNumber(d.date), park, ent, d.detail, d.toParkId, d.toEnterpriseId, d.amount);
+    }
+  }
+
+  /**
+   * Adds a pack of events (a stored segment), as `add` would one by one. Each string of the pack
+   * (a date, a park, an enterprise) is turned into its number once, not once per delta.
+   */
+  addPacked(pack: PackedEvents): void {
+    const { strings } = pack;
+    const days = new Float64Array(strings.length).fill(NaN);
+    const parks = new Int32Array(strings.length).fill(-1);
+    const enterprises = new Int32Array(strings.length).fill(-1);
+    const day = (n: number) => (Number.isNaN(days[n]) ? (days[n] = dayNumber(strings[n])) : days[n]);
+    const park = (n: number) => (parks[n] < 0 ? (parks[n] = this.park(strings[n])) : parks[n]);
+    const enterprise = (n: number, p: number) =>
+      enterprises[n] < 0 ? (enterprises[n] = this.enterprise(strings[n], p)) : enterprises[n];
+    const text = (n: number) => (n < 0 ? null : strings[n]);
+    for (let e = 0; e < pack.length; e++) {
+      if (pack.deltaCountOf(e) === 0) continue;
+      const recordedMs = pack.recordedMs(e);
+      const event = this.nextEvent(pack.position(e), recordedMs);
+      pack.forEachDeltaNumbered(e, (measure, date, parkN, enterpriseN, detail, toPark, toEnterprise, amount) => {
+        const p = park(parkN);
+        const ent = enterpriseN < 0 ? -1 : enterprise(enterpriseN, p);
+        this.addDelta(event, recordedMs, measure, day(date), p, ent, text(detail), text(toPark), text(toEnterprise), amount);
+      });
+    }
+  }
+
+  private nextEvent(position: number, recordedMs: number): number {
     if (this.events === this.positions.length) {
       const p = new Float64Array(this.events * 2);
       p.set(this.positions);
@@ -148,48 +184,49 @@ export class FiguresIndex {
     const event = this.events++;
     this.positions[event] = position;
     this.recorded[event] = recordedMs;
-    for (const d of deltas) {
-      const day = dayNumber(d.date);
-      const park = this.park(d.parkId);
-      const ent = d.enterpriseId === null ? -1 : this.enterprise(d.enterpriseId, park);
-      switch (d.measure) {
-        case 'members':
-          this.members.append(recordedMs, day, park, CATEGORIES.indexOf(d.detail as never), d.amount, event, ent);
-          break;
-        case 'employees':
-        case 'enterprises':
-        case 'enterprisesWithUnion':
-        case 'parks':
-        case 'parksWithUnion':
-          this.org.append(recordedMs, day, park, ORG_SLOTS.indexOf(d.measure), d.amount, event, ent);
-          break;
-        case 'joined':
-        case 'left':
-        case 'categoryChanged':
-          this.flows.append(recordedMs, day, park, FLOW_SLOTS.indexOf(`${d.measure}:${d.detail}`), d.amount, event, ent);
-          break;
-        case 'unionEstablished':
-          this.flows.append(recordedMs, day, park, FLOW_SLOTS.indexOf('unionEstablished'), d.amount, event, ent);
-          break;
-        case 'pendingTransfer': {
-          const to = this.park(d.toParkId!);
-          this.pending.append(recordedMs, day, park * PAIR + to, 0, d.amount, event, ent, this.enterprise(d.toEnterpriseId!, to));
-          break;
-        }
-        case 'transferred': {
-          const to = this.park(d.toParkId!);
-          this.transfers.append(
-            recordedMs,
-            day,
-            park * PAIR + to,
-            0,
-            d.amount,
-            event,
-            ent,
-            this.enterprise(d.toEnterpriseId!, to),
-          );
-          break;
-        }
+    return event;
+  }
+
+  private addDelta(
+    event: number,
+    recordedMs: number,
+    measure: Measure,
+    day: number,
+    park: number,
+    ent: number,
+    detail: string | null,
+    toParkId: string | null,
+    toEnterpriseId: string | null,
+    amount: number,
+  ): void {
+    switch (measure) {
+      case 'members':
+        this.members.append(recordedMs, day, park, CATEGORIES.indexOf(detail as never), amount, event, ent);
+        break;
+      case 'employees':
+      case 'enterprises':
+      case 'enterprisesWithUnion':
+      case 'parks':
+      case 'parksWithUnion':
+        this.org.append(recordedMs, day, park, ORG_SLOTS.indexOf(measure), amount, event, ent);
+        break;
+      case 'joined':
+      case 'left':
+      case 'categoryChanged':
+        this.flows.append(recordedMs, day, park, FLOW_SLOTS.indexOf(`${measure}:${detail}`), amount, event, ent);
+        break;
+      case 'unionEstablished':
+        this.flows.append(recordedMs, day, park, FLOW_SLOTS.indexOf('unionEstablished'), amount, event, ent);
+        break;
+      case 'pendingTransfer': {
+        const to = this.park(toParkId!);
+        this.pending.append(recordedMs, day, park * PAIR + to, 0, amount, event, ent, this.enterprise(toEnterpriseId!, to));
+        break;
+      }
+      case 'transferred': {
+        const to = this.park(toParkId!);
+        this.transfers.append(recordedMs, day, park * PAIR + to, 0, amount, event, ent, this.enterprise(toEnterpriseId!, to));
+        break;
       }
     }
   }

@@ -45,8 +45,8 @@ export async function rebuildCommand(args: readonly string[]): Promise<number> {
   if (!Number.isInteger(threads) || threads < 1 || threads > 64)
     throw new ConfigError(`--threads must be a whole number from 1 to 64, not ${values.threads}`);
   const heapMiB = values['heap-mib'] === undefined ? SHARE_HEAP_MIB : Number(values['heap-mib']);
-  if (!Number.isInteger(heapMiB) || heapMiB < 16 || heapMiB > 65536)
-    throw new ConfigError(`--heap-mib must be a whole number from 16 to 65536, not ${values['heap-mib']}`);
+  if (!Number.isInteger(heapMiB) || heapMiB < 8 || heapMiB > 65536)
+    throw new ConfigError(`--heap-mib must be a whole number from 8 to 65536, not ${values['heap-mib']}`);
   const config = loadConfig();
   const store = await openEventStore(config, systemClock);
   const db = openReadModelDb(join(config.dataDir, 'read-models.sqlite'));

@@ -2,9 +2,10 @@ import type Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { PackedEvents, type PackedMessage } from '../../../projections/figures/packed-events.js';
 import { membersByEnterprise } from '../../../projections/members-by-enterprise/members-by-enterprise.projection.js';
 import type { EventStore, RecordedEvent } from '../../event-store/event-store.port.js';
-import { type Build, eventText, FigureBuilds, type Segment } from './figure-builds.js';
+import { type Build, FigureBuilds, type Segment } from './figure-builds.js';
 import {
   type EventDeltas,
   FIGURE_STREAMS,
@@ -53,8 +54,10 @@ export async function catchUpBuild(
     if (page.length === 0) return count;
     const projected = await projectPage(projector, page, (stream) => store.readStream(stream));
     const last = page[page.length - 1].position;
+    const events = new PackedEvents();
+    for (const e of projected.events) if (e.deltas.length > 0) events.add(e.position, e.recordedMs, e.deltas);
     write({
-      texts: projected.events.filter((e) => e.deltas.length > 0).map(eventText),
+      events,
       places: projected.events.flatMap((e) => (e.place ? [e.place] : [])),
       parked: projected.parked,
       checkpoint: last,
@@ -70,9 +73,8 @@ export interface ShareBatch {
   readonly through: number;
   /** Events read. */
   readonly read: number;
-  /** Events with deltas: positions, and texts as `eventText` gives them. */
-  readonly positions: number[];
-  readonly texts: string[];
+  /** Events with deltas, in log order. */
+  readonly events: PackedEvents;
   readonly places: Place[];
   readonly parked: ParkedEvent[];
   /** members-by-enterprise rows: [enterpriseId, memberId]. */
@@ -95,7 +97,7 @@ export async function* projectShare(
   const readStream = (stream: string) => store.readStream(stream);
   let after = 0;
   for (;;) {
-    const batch = { through: upTo, read: 0, positions: [], texts: [], places: [], parked: [], roster: [] } as {
+    const batch = { through: upTo, read: 0, events: new PackedEvents(), places: [], parked: [], roster: [] } as {
       -readonly [K in keyof ShareBatch]: ShareBatch[K];
     };
     // A batch (one segment) is read in small pages: the events of a page die young, where a
@@ -114,9 +116,7 @@ export async function* projectShare(
       const projected = await projectPage(projector, page, readStream);
       for (const e of projected.events) {
         if (e.place) batch.places.push(e.place);
-        if (e.deltas.length === 0) continue;
-        batch.positions.push(e.position);
-        batch.texts.push(eventText(e));
+        if (e.deltas.length > 0) batch.events.add(e.position, e.recordedMs, e.deltas);
       }
       batch.parked.push(...projected.parked);
       for (const event of page) for (const row of rosterRows(event)) batch.roster.push([row.enterpriseId, row.memberId]);
@@ -130,6 +130,14 @@ export async function* projectShare(
     yield batch;
     if (batch.through >= upTo) return;
   }
+}
+
+/** A share's batch as a worker posts it: the packed events' arrays are moved, not copied. */
+export type ShareMessage = Omit<ShareBatch, 'events'> & { readonly events: PackedMessage };
+
+export function shareMessage(batch: ShareBatch): { message: ShareMessage; transfer: ArrayBuffer[] } {
+  const events = batch.events.toMessage();
+  return { message: { ...batch, events }, transfer: [events.events.buffer as ArrayBuffer, events.deltas.buffer as ArrayBuffer] };
 }
 
 function rosterRows(event: RecordedEvent) {
@@ -174,10 +182,10 @@ function shareInWorker(
       w.resolve({ value: undefined, done: true });
     }
   };
-  worker.on('message', (m: { batch?: ShareBatch; error?: string }) => {
+  worker.on('message', (m: { batch?: ShareMessage; error?: string }) => {
     if (m.error !== undefined) failure = new Error(`rebuild share ${share} of ${shares}: ${m.error}`);
     else if (m.batch) {
-      queue.push(m.batch);
+      queue.push({ ...m.batch, events: PackedEvents.fromMessage(m.batch.events) });
       if (m.batch.through >= upTo) finished = true;
     }
     settle();
@@ -301,7 +309,8 @@ async function mergeShares(
   upTo: number,
   onProgress: (done: number, read: number) => void,
 ): Promise<number> {
-  const pending = sources.map(() => ({ through: 0, positions: [] as number[], texts: [] as string[] }));
+  // Each share's batches not yet written in full, the first from its `next` event on.
+  const pending = sources.map(() => ({ through: 0, packs: [] as PackedEvents[], next: 0 }));
   let read = 0;
   let frontier = 0;
   while (frontier < upTo) {
@@ -315,31 +324,29 @@ async function mergeShares(
       if (next.done) throw new Error(`rebuild share ${s} ended before position ${upTo}`);
       const b = next.value;
       pending[s].through = b.through;
-      pending[s].positions.push(...b.positions);
-      pending[s].texts.push(...b.texts);
+      if (b.events.length > 0) pending[s].packs.push(b.events);
       places.push(...b.places);
       parked.push(...b.parked);
       roster.push(...b.roster);
       read += b.read;
     }
     frontier = Math.min(...pending.map((p) => p.through));
-    const texts: string[] = [];
-    const heads = pending.map(() => 0);
+    const events = new PackedEvents();
+    const head = (p: (typeof pending)[number]) => (p.packs.length > 0 ? p.packs[0].position(p.next) : Infinity);
     for (;;) {
       let pick = -1;
-      for (let s = 0; s < pending.length; s++) {
-        const p = pending[s].positions[heads[s]];
-        if (p !== undefined && p <= frontier && (pick < 0 || p < pending[pick].positions[heads[pick]])) pick = s;
-      }
+      for (let s = 0; s < pending.length; s++)
+        if (head(pending[s]) <= frontier && (pick < 0 || head(pending[s]) < head(pending[pick]))) pick = s;
       if (pick < 0) break;
-      texts.push(pending[pick].texts[heads[pick]++]);
-    }
-    for (let s = 0; s < pending.length; s++) {
-      pending[s].positions.splice(0, heads[s]);
-      pending[s].texts.splice(0, heads[s]);
+      const p = pending[pick];
+      events.copy(p.packs[0], p.next++);
+      if (p.next === p.packs[0].length) {
+        p.packs.shift();
+        p.next = 0;
+      }
     }
     parked.sort((a, b) => Number(a.position) - Number(b.position));
-    write({ texts, places, parked, checkpoint: String(frontier) }, roster);
+    write({ events, places, parked, checkpoint: String(frontier) }, roster);
     onProgress(frontier, read);
   }
   return read;

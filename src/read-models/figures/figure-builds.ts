@@ -1,9 +1,10 @@
 import type Database from 'better-sqlite3';
-import type { FigureDelta, Measure } from '../../../projections/figures/figure-delta.js';
-import type { EventDeltas, ParkedEvent, Place } from './figure-projector.js';
+import type { FigureDelta } from '../../../projections/figures/figure-delta.js';
+import { PackedEvents } from '../../../projections/figures/packed-events.js';
+import type { ParkedEvent, Place } from './figure-projector.js';
 
 /** The figures read model's code version: bump it when the deltas it derives change. */
-export const FIGURES_VERSION = 3;
+export const FIGURES_VERSION = 4;
 const PROJECTION = 'figures';
 
 export interface Build {
@@ -13,47 +14,10 @@ export interface Build {
   readonly checkpoint: string | null;
 }
 
-type Packed = [Measure, string, string, string | null, string | null, string | null, string | null, number];
-const unpack = ([measure, date, parkId, enterpriseId, detail, toParkId, toEnterpriseId, amount]: Packed): FigureDelta => ({
-  measure,
-  date,
-  parkId,
-  enterpriseId,
-  detail,
-  toParkId,
-  toEnterpriseId,
-  amount,
-});
-
-/** JSON of each id, date and name the deltas repeat (bounded: ids are few, but not trusted to be). */
-const quotedStrings = new Map<string, string>();
-const quoted = (s: string | null): string => {
-  if (s === null) return 'null';
-  let q = quotedStrings.get(s);
-  if (q === undefined) {
-    q = JSON.stringify(s);
-    if (quotedStrings.size < 100_000) quotedStrings.set(s, q);
-  }
-  return q;
-};
-
-/**
- * One event's deltas as stored in a segment: `[position, recordedMs, packed deltas]` in JSON,
- * written by hand because a rebuild writes one per event (the same text JSON.stringify gives).
- */
-export function eventText(e: EventDeltas): string {
-  let text = `[${e.position},${e.recordedMs},[`;
-  for (let i = 0; i < e.deltas.length; i++) {
-    const d = e.deltas[i];
-    text += `${i > 0 ? ',' : ''}[${quoted(d.measure)},${quoted(d.date)},${quoted(d.parkId)},${quoted(d.enterpriseId)},${quoted(d.detail)},${quoted(d.toParkId)},${quoted(d.toEnterpriseId)},${d.amount}]`;
-  }
-  return `${text}]]`;
-}
-
 /** What a writer stores in one transaction. */
 export interface Segment {
-  /** Events with deltas, in log order, as `eventText` gives them. */
-  readonly texts: readonly string[];
+  /** Events with deltas, in log order. */
+  readonly events: PackedEvents;
   readonly places: readonly Place[];
   readonly parked: readonly ParkedEvent[];
   /** The log position the build has reached with this segment. */
@@ -118,7 +82,7 @@ export class FigureBuilds {
     this.db.exec(`CREATE TABLE ${segmentsTable(id)} (
         last_position INTEGER PRIMARY KEY,
         events        INTEGER NOT NULL,
-        payload       TEXT NOT NULL
+        payload       BLOB NOT NULL
       );
       CREATE TABLE ${placesTable(id)} (kind TEXT NOT NULL, id TEXT NOT NULL, parent TEXT NOT NULL, PRIMARY KEY (kind, id)) WITHOUT ROWID;`);
     this.db
@@ -156,7 +120,11 @@ export class FigureBuilds {
     const move = this.db.prepare(`UPDATE projection_builds SET checkpoint = ? WHERE build = ?`);
     const transaction = this.db.transaction((segment: Segment) => {
       for (const p of segment.places) place.run(p.kind, p.id, p.parent);
-      if (segment.texts.length > 0) insert.run(Number(segment.checkpoint), segment.texts.length, `[${segment.texts.join(',')}]`);
+      const { events } = segment;
+      if (events.length > 0) {
+        const bytes = events.toBytes();
+        insert.run(Number(segment.checkpoint), events.length, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+      }
       for (const p of segment.parked) park.run(build, p.position, p.eventId, p.type, p.error);
       if (move.run(segment.checkpoint, build).changes !== 1) throw new BuildGoneError(build);
     });
@@ -180,19 +148,14 @@ export class FigureBuilds {
 
   /**
    * Up to `limit` segments after log position `after` and at or before `upTo`, in log order, each
-   * as its events: `[position, recordedMs, deltas]`. Segments never change once written, so a
-   * load may read them a few at a time; a build dropped meanwhile is BuildGoneError.
+   * with its events packed. Segments never change once written, so a load may read them a few at
+   * a time; a build dropped meanwhile is BuildGoneError.
    */
-  segments(
-    build: string,
-    after: number,
-    upTo: number,
-    limit: number,
-  ): { lastPosition: number; events: Array<{ position: number; recordedMs: number; deltas: FigureDelta[] }> }[] {
-    let rows: Array<{ last_position: number; payload: string }>;
+  segments(build: string, after: number, upTo: number, limit: number): { lastPosition: number; events: PackedEvents }[] {
+    let rows: Array<{ last_position: number; payload: Buffer }>;
     try {
       rows = this.db
-        .prepare<[number, number, number], { last_position: number; payload: string }>(
+        .prepare<[number, number, number], { last_position: number; payload: Buffer }>(
           `SELECT last_position, payload FROM ${segmentsTable(build)} WHERE last_position > ? AND last_position <= ? ORDER BY last_position LIMIT ?`,
         )
         .all(after, upTo, limit);
@@ -200,14 +163,7 @@ export class FigureBuilds {
       if (this.get(build) === undefined) throw new BuildGoneError(build);
       throw error;
     }
-    return rows.map((row) => ({
-      lastPosition: row.last_position,
-      events: (JSON.parse(row.payload) as Array<[number, number, Packed[]]>).map(([position, recordedMs, packed]) => ({
-        position,
-        recordedMs,
-        deltas: packed.map(unpack),
-      })),
-    }));
+    return rows.map((row) => ({ lastPosition: row.last_position, events: PackedEvents.fromBytes(row.payload) }));
   }
 
   /** The build's places, then its events in log order. */
@@ -217,7 +173,9 @@ export class FigureBuilds {
     for (const place of this.places(build)) yield { kind: 'place', place };
     for (let after = 0; ;) {
       const segments = this.segments(build, after, Number.MAX_SAFE_INTEGER, 16);
-      for (const segment of segments) for (const e of segment.events) yield { kind: 'event', ...e };
+      for (const { events } of segments)
+        for (let e = 0; e < events.length; e++)
+          yield { kind: 'event', position: events.position(e), recordedMs: events.recordedMs(e), deltas: events.deltasOf(e) };
       if (segments.length < 16) return;
       after = segments[segments.length - 1].lastPosition;
     }

@@ -96,7 +96,7 @@ export class FiguresReadModel implements OnApplicationBootstrap {
     const upTo = Number(build.checkpoint ?? 0);
     for (let after = 0; ;) {
       const segments = this.builds.segments(build.build, after, upTo, SEGMENTS_PER_TURN);
-      for (const segment of segments) for (const e of segment.events) index.add(e.position, e.recordedMs, e.deltas);
+      for (const segment of segments) index.addPacked(segment.events);
       if (segments.length < SEGMENTS_PER_TURN) break;
       after = segments[segments.length - 1].lastPosition;
       await new Promise((resolve) => setImmediate(resolve));

@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openEventStoreAt } from '../../event-store/event-store-at.js';
 import { systemClock } from '../../shared/clock.js';
-import { projectShare, SHARE_BATCHES_AHEAD } from './figure-builder.js';
+import { projectShare, SHARE_BATCHES_AHEAD, shareMessage } from './figure-builder.js';
 
 /** What rebuildFigures hands each worker: where the log is, which share, up to where. */
 interface ShareJob {
@@ -26,7 +26,8 @@ async function run(job: ShareJob): Promise<void> {
     for await (const batch of projectShare(store, job.share, job.shares, job.upTo, job.pageSize)) {
       while (credit === 0) await new Promise<void>((resolve) => (wake = resolve));
       credit--;
-      port.postMessage({ batch });
+      const { message, transfer } = shareMessage(batch);
+      port.postMessage({ batch: message }, transfer);
     }
   } finally {
     await store.close();
