@@ -26,6 +26,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   UNSUPPORTED_MEDIA_TYPE: 415,
   PROJECTION_BEHIND: 503,
   STORAGE_FAILED: 503,
+  FIGURES_VERSION_MISMATCH: 503,
 };
 
 /** Rule refusals are 409 unless listed above. */

@@ -14,6 +14,21 @@ import { FigureProjector } from './figure-projector.js';
 /** Segments a load reads between turns of the event loop (a rebuild's segment holds ~8,000 events). */
 const SEGMENTS_PER_TURN = 2;
 
+/**
+ * The serving build was replaced by a build of another version (a `ledger rebuild` of another
+ * release, run while this service was serving): its segments are in a shape this code does not
+ * read, so the figures are not served until the service is restarted.
+ */
+export class FiguresOfAnotherVersionError extends DomainError {
+  constructor(version: number) {
+    super(
+      'FIGURES_VERSION_MISMATCH',
+      `the figures were rebuilt by another release (figures version ${version}); this service reads version ${FIGURES_VERSION}: restart the service of the release that rebuilt them, or restart this one to rebuild its own`,
+      { version, servedVersion: FIGURES_VERSION },
+    );
+  }
+}
+
 /** How long a query waits for the figures to reach the log's head before answering 503. */
 export const READ_WAIT_MS = Symbol('ReadWaitMs');
 
@@ -32,6 +47,8 @@ export interface ServingIndex {
 export class FiguresReadModel implements OnApplicationBootstrap {
   private readonly builds: FigureBuilds;
   private serving?: { build: string; index: FiguresIndex; checkpoint: string | null; projector: FigureProjector };
+  /** Set when another process promoted a build of another version (see FiguresOfAnotherVersionError). */
+  private foreign?: FiguresOfAnotherVersionError;
   private ready?: Promise<void>;
   private queue: Promise<unknown> = Promise.resolve();
   private subscription?: Subscription;
@@ -74,12 +91,20 @@ export class FiguresReadModel implements OnApplicationBootstrap {
 
   /** Loads a build, or the one that replaced it when another process promotes a new one meanwhile. */
   private async loadServing(build: Build): Promise<void> {
-    for (let next: Build | undefined = build; next !== undefined; next = this.builds.current())
+    for (let next: Build | undefined = build; next !== undefined; next = this.builds.current()) {
+      if (next.version !== FIGURES_VERSION) {
+        // Never read in the wrong shape, and never rebuilt over: the other release's build stays.
+        this.foreign = new FiguresOfAnotherVersionError(next.version);
+        this.serving = undefined;
+        this.logger.error({ build: next.build, version: next.version }, this.foreign.message);
+        return;
+      }
       try {
         return await this.load(next);
       } catch (error) {
         if (!(error instanceof BuildGoneError)) throw error;
       }
+    }
   }
 
   /**
@@ -146,6 +171,7 @@ export class FiguresReadModel implements OnApplicationBootstrap {
    * 503 PROJECTION_BEHIND when that takes longer than `waitMs`.
    */
   async current(waitMs = 10_000): Promise<ServingIndex> {
+    if (this.foreign) throw this.foreign;
     const head = await this.store.headPosition();
     const behind = () => head !== undefined && BigInt(this.serving?.checkpoint ?? '0') < BigInt(head);
     // Caught up already, as almost always: no deadline to set (a timer left for every query
@@ -167,6 +193,7 @@ export class FiguresReadModel implements OnApplicationBootstrap {
     })();
     const outcome = await Promise.race([caughtUp, deadline]);
     clearTimeout(timer);
+    if (this.foreign) throw this.foreign;
     if (outcome === 'late' || !this.serving)
       throw new DomainError('PROJECTION_BEHIND', 'the figures are still catching up with the log; try again shortly', {
         head: head ?? null,
@@ -177,6 +204,7 @@ export class FiguresReadModel implements OnApplicationBootstrap {
 
   /** How far the serving build is behind the log, and how many events it parked. */
   async health(): Promise<{ lag: number; parked: number; version: number }> {
+    if (this.foreign) throw this.foreign;
     const head = await this.store.headPosition();
     // While the index loads (or is first built) nothing is served yet: behind by the whole log.
     const lag = Number(BigInt(head ?? '0') - BigInt(this.serving?.checkpoint ?? '0'));
