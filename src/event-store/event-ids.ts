@@ -1,11 +1,11 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * A UUID (v5 layout) derived from the given parts, so that a retried command produces the same
  * event ids and the store can recognise the retry.
  */
 export function deterministicUuid(...parts: readonly string[]): string {
-  const h = createHash('sha256').update(parts.join('\u0000')).digest();
+  const h = hash('sha256', parts.join('\u0000'), 'buffer');
   h[6] = (h[6] & 0x0f) | 0x50;
   h[8] = (h[8] & 0x3f) | 0x80;
   const hex = h.subarray(0, 16).toString('hex');

@@ -363,9 +363,13 @@ export class LedgerImport {
     }
     batch.appends.push({ stream, events, expectedRevision: revision });
     const first = revision === 'no_stream' ? 0 : revision + 1;
+    // Written out, not spread: the import makes these for every line, and one shape reads fast.
+    const recorded = { ...metadata, recordedAt: '' };
     const stored = events.map((e, i): RecordedEvent => ({
-      ...e,
-      metadata: { ...metadata, recordedAt: '' },
+      id: e.id,
+      type: e.type,
+      data: e.data,
+      metadata: recorded,
       streamName: stream,
       revision: first + i,
       position: '',
