@@ -24,6 +24,8 @@ const DELTA = 8;
 const NONE = -1;
 /** Bytes before the numbers in a stored segment: event count, delta count, string bytes, 0 (keeps the Float64s aligned). */
 const HEADER = 16;
+const UTF8_ENCODER = new TextEncoder();
+const UTF8_DECODER = new TextDecoder();
 
 /** What crosses between threads: typed arrays (their buffers transferred) and the strings once. */
 export interface PackedMessage {
@@ -41,7 +43,8 @@ export interface PackedMessage {
 export class PackedEvents {
   /** The strings the deltas name, by number. */
   strings: string[] = [];
-  private readonly numbers = new Map<string, number>();
+  /** Each string's number, made when first needed: a pack read only to be loaded never needs it. */
+  private numbers?: Map<string, number>;
   /** Renumbering of the strings of packs copied from (see `copy`). */
   private readonly renumbered = new Map<PackedEvents, Int32Array>();
   private events: Float64Array = new Float64Array(64 * EVENT);
@@ -156,7 +159,7 @@ export class PackedEvents {
 
   /** The pack as stored: a header, the events' numbers, the deltas' numbers, then the strings as JSON. */
   toBytes(): Uint8Array {
-    const strings = new TextEncoder().encode(JSON.stringify(this.strings));
+    const strings = UTF8_ENCODER.encode(JSON.stringify(this.strings));
     const eventBytes = this.eventCount * EVENT * 8;
     const deltaBytes = this.deltaCount * DELTA * 4;
     const bytes = new Uint8Array(HEADER + eventBytes + deltaBytes + strings.length);
@@ -168,14 +171,16 @@ export class PackedEvents {
   }
 
   static fromBytes(stored: Uint8Array): PackedEvents {
-    // A copy aligned for the typed arrays (SQLite's bytes may start anywhere).
-    const bytes = stored.slice();
+    // A copy of its own, aligned for the typed arrays: the bytes may sit anywhere in a larger
+    // buffer (and a Buffer's `slice` would not copy them).
+    const bytes = new Uint8Array(stored.byteLength);
+    bytes.set(stored);
     const [eventCount, deltaCount, stringBytes] = new Int32Array(bytes.buffer, 0, 3);
     const eventBytes = eventCount * EVENT * 8;
     const deltaBytes = deltaCount * DELTA * 4;
     if (bytes.length !== HEADER + eventBytes + deltaBytes + stringBytes)
       throw new Error(`a figures segment of ${bytes.length} bytes does not hold what its header says`);
-    const strings = JSON.parse(new TextDecoder().decode(bytes.subarray(HEADER + eventBytes + deltaBytes))) as string[];
+    const strings = JSON.parse(UTF8_DECODER.decode(bytes.subarray(HEADER + eventBytes + deltaBytes))) as string[];
     return PackedEvents.filled(
       strings,
       new Float64Array(bytes.buffer, HEADER, eventCount * EVENT),
@@ -186,7 +191,6 @@ export class PackedEvents {
   private static filled(strings: string[], events: Float64Array, deltas: Int32Array): PackedEvents {
     const pack = new PackedEvents();
     pack.strings = strings;
-    strings.forEach((s, n) => pack.numbers.set(s, n));
     pack.events = events;
     pack.deltas = deltas;
     pack.eventCount = events.length / EVENT;
@@ -229,6 +233,7 @@ export class PackedEvents {
 
   private number(s: string | null): number {
     if (s === null) return NONE;
+    this.numbers ??= new Map(this.strings.map((known, n) => [known, n]));
     let n = this.numbers.get(s);
     if (n === undefined) {
       n = this.strings.push(s) - 1;

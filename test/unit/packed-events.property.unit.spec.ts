@@ -49,6 +49,10 @@ describe('PackedEvents', () => {
         expect(unpacked(packed)).toEqual(events);
         expect(unpacked(PackedEvents.fromMessage(packed.toMessage()))).toEqual(events);
         expect(unpacked(PackedEvents.fromBytes(packed.toBytes()))).toEqual(events);
+        // Stored bytes may sit anywhere in a larger buffer (a Buffer from a pool, at an odd offset).
+        const stored = packed.toBytes();
+        const inside = Buffer.concat([Buffer.from([1, 2, 3]), stored, Buffer.from([4])]).subarray(3, 3 + stored.length);
+        expect(unpacked(PackedEvents.fromBytes(inside))).toEqual(events);
         // A pack read back from bytes packs on: its arrays and its table go on growing.
         const more = PackedEvents.fromBytes(packed.toBytes());
         more.add(
