@@ -1,3 +1,4 @@
+import { grown } from '../../src/shared/typed-arrays.js';
 import type { FigureDelta, Measure } from './figure-delta.js';
 
 /** Measures by code. The codes are stored: append new measures, never reorder. */
@@ -114,8 +115,18 @@ export class PackedEvents {
   /** The event's deltas as objects. */
   deltasOf(event: number): FigureDelta[] {
     const out: FigureDelta[] = [];
-    this.forEachDelta(event, (measure, date, parkId, enterpriseId, detail, toParkId, toEnterpriseId, amount) =>
-      out.push({ measure, date, parkId, enterpriseId, detail, toParkId, toEnterpriseId, amount }),
+    const s = (n: number) => (n === NONE ? null : this.strings[n]);
+    this.forEachDeltaNumbered(event, (measure, date, park, enterprise, detail, toPark, toEnterprise, amount) =>
+      out.push({
+        measure,
+        date: s(date)!,
+        parkId: s(park)!,
+        enterpriseId: s(enterprise),
+        detail: s(detail),
+        toParkId: s(toPark),
+        toEnterpriseId: s(toEnterprise),
+        amount,
+      }),
     );
     return out;
   }
@@ -198,29 +209,11 @@ export class PackedEvents {
     return pack;
   }
 
-  private forEachDelta(
-    event: number,
-    each: (
-      measure: Measure,
-      date: string,
-      parkId: string,
-      enterpriseId: string | null,
-      detail: string | null,
-      toParkId: string | null,
-      toEnterpriseId: string | null,
-      amount: number,
-    ) => void,
-  ): void {
-    const s = (n: number) => (n === NONE ? null : this.strings[n]);
-    this.forEachDeltaNumbered(event, (measure, date, park, enterprise, detail, toPark, toEnterprise, amount) =>
-      each(measure, s(date)!, s(park)!, s(enterprise), s(detail), s(toPark), s(toEnterprise), amount),
-    );
-  }
-
   private startEvent(position: number, recordedMs: number, count: number): number {
-    if ((this.eventCount + 1) * EVENT > this.events.length) this.events = grow(this.events, (this.eventCount + 1) * EVENT);
+    if ((this.eventCount + 1) * EVENT > this.events.length)
+      this.events = grown(this.events, Math.max((this.eventCount + 1) * EVENT, this.events.length * 2));
     if ((this.deltaCount + count) * DELTA > this.deltas.length)
-      this.deltas = grow(this.deltas, (this.deltaCount + count) * DELTA);
+      this.deltas = grown(this.deltas, Math.max((this.deltaCount + count) * DELTA, this.deltas.length * 2));
     const e = this.eventCount++ * EVENT;
     this.events[e] = position;
     this.events[e + 1] = recordedMs;
@@ -241,10 +234,4 @@ export class PackedEvents {
     }
     return n;
   }
-}
-
-function grow<T extends Float64Array | Int32Array>(array: T, atLeast: number): T {
-  const grown = new (array.constructor as new (n: number) => T)(Math.max(atLeast, array.length * 2));
-  grown.set(array);
-  return grown;
 }

@@ -3,16 +3,15 @@ import type { Response } from 'express';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
-import { FiguresOfAnotherVersionError, FiguresReadModel } from '../read-models/figures/figures-read-model.js';
+import { FiguresReadModel } from '../read-models/figures/figures-read-model.js';
 import { MemberRoster } from '../read-models/member-roster.js';
 import { Public } from '../auth/access.decorators.js';
 import { TransferRequestList } from '../read-models/transfer-request-list.js';
-import { StorageFailedError } from '../shared/sqlite-file.js';
+import { DomainError } from '../shared/domain-error.js';
 import { TransferCompletionProcess } from '../transfer-requests/complete-transfer/transfer-completion.process.js';
 
-/** Why a part is down: a failed disk or figures of another version say so (their messages name no input); anything else, `otherwise`. */
-const reason = (error: unknown, otherwise: string) =>
-  error instanceof StorageFailedError || error instanceof FiguresOfAnotherVersionError ? error.message : otherwise;
+/** Why a part is down: a refusal the service explains (a failed disk, figures of another release) says so; anything else, `otherwise`. */
+const reason = (error: unknown, otherwise: string) => (error instanceof DomainError ? error.message : otherwise);
 
 /** Liveness, the log's head and how far the read models are behind it. Needs no sign-in. */
 @ApiTags('health')
