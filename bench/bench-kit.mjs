@@ -70,3 +70,9 @@ export function commit() {
     return 'uncommitted';
   }
 }
+
+/** The service's own time of an answer, from its `Server-Timing: app;dur=<ms>` header (undefined without one). */
+export function serverMsOf(res) {
+  const m = /(?:^|,)\s*app;dur=([\d.]+)/.exec(res.headers['server-timing'] ?? '');
+  return m ? Number(m[1]) : undefined;
+}

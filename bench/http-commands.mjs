@@ -4,7 +4,7 @@
 //   npm run bench                      full run
 //   npm run bench -- --smoke           small sizes, nothing written (CI)
 //   npm run bench -- --joins 5000 --connections 50
-import { benchArgs, freePort } from './bench-kit.mjs';
+import { benchArgs, freePort, serverMsOf } from './bench-kit.mjs';
 import { spawn, execSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -36,7 +36,14 @@ function post(path, body) {
       (res) => {
         let text = '';
         res.on('data', (c) => (text += c));
-        res.on('end', () => resolve({ status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6, text }));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode,
+            ms: Number(process.hrtime.bigint() - started) / 1e6,
+            serverMs: serverMsOf(res),
+            text,
+          }),
+        );
       },
     );
     req.on('error', reject);
@@ -57,6 +64,8 @@ function summarise(name, samples, seconds, count) {
   const ms = samples.map((s) => s.ms).sort((a, b) => a - b);
   const bad = samples.filter((s) => s.status !== 201);
   if (bad.length > 0) throw new Error(`${name}: ${bad.length} requests failed, first: ${bad[0].status} ${bad[0].text}`);
+  if (samples.some((s) => s.serverMs === undefined)) throw new Error(`${name}: an answer came without Server-Timing: app;dur=…`);
+  const serverMs = samples.map((s) => s.serverMs).sort((a, b) => a - b);
   return {
     name,
     count,
@@ -65,6 +74,8 @@ function summarise(name, samples, seconds, count) {
     p95: pct(ms, 95),
     p99: pct(ms, 99),
     max: ms.at(-1),
+    serverP50: pct(serverMs, 50),
+    serverP99: pct(serverMs, 99),
   };
 }
 
@@ -146,10 +157,12 @@ try {
   );
   const rssKiB = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))[1]);
   const header =
-    '| phase | requests | commands/s | p50 ms | p95 ms | p99 ms | max ms |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |';
+    '| phase | requests | commands/s | p50 ms | p95 ms | p99 ms | max ms | service p50 ms | service p99 ms |\n' +
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |';
   const rows = results.map(
     (r) =>
-      `| ${r.name} | ${r.count} | ${r.perSecond} | ${r.p50.toFixed(2)} | ${r.p95.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.max.toFixed(2)} |`,
+      `| ${r.name} | ${r.count} | ${r.perSecond} | ${r.p50.toFixed(2)} | ${r.p95.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.max.toFixed(2)} | ` +
+      `${r.serverP50.toFixed(2)} | ${r.serverP99.toFixed(2)} |`,
   );
   let commit = 'uncommitted';
   try {
@@ -166,6 +179,10 @@ try {
     '',
     header,
     ...rows,
+    '',
+    "p50…max: the round trip at the benchmark client, which shares the two cores with the service. service: the service's own time " +
+      'of the same answers, from its `Server-Timing: app;dur` header (request in to answer written, its commit synced); ' +
+      'with many connections, the rest is time spent queued before the service reads the request.',
     '',
   ].join('\n');
   console.log(report);

@@ -7,6 +7,7 @@ import { DomainError } from '../shared/domain-error.js';
 import { jsonBodies } from './body-parsing.js';
 import { ErrorResponseFilter } from './error-response.js';
 import { requestLogging } from './logging.js';
+import { serverTiming } from './server-timing.js';
 
 /** Flattens class-validator's tree into one entry per bad field (`to.enterpriseId`). */
 function fieldProblems(errors: readonly ValidationError[], prefix = ''): Array<{ field: string; messages: string[] }> {
@@ -29,6 +30,7 @@ export function configureApp(app: INestApplication, config: LedgerConfig, logger
   http.set('etag', false);
   // Security headers; CORS stays closed. No upgrade-insecure-requests: served over plain HTTP
   // (localhost, behind a TLS proxy), it would send the docs page's scripts to an HTTPS port.
+  app.use(serverTiming());
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   app.use(requestLogging(logger));
   app.use(jsonBodies(config.bodyLimitBytes));
