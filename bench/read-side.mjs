@@ -10,7 +10,7 @@
 //   --dry-run prints the report without appending it.
 import { execSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -115,6 +115,41 @@ async function measure(name, agent, port, authorization, warmup, count, makePath
     max: ms.at(-1),
     server: { p50: pct(serverMs, 50), p99: pct(serverMs, 99), max: serverMs.at(-1) },
   };
+}
+
+/**
+ * A bare node:http server (another process, as the service is) answering a fixed text, measured as
+ * `measure` measures the service: what the loopback, the scheduler and this client cost on their own.
+ */
+async function measureFloor(answerFile, warmup, count) {
+  const code = `const http = require('node:http'); const body = require('node:fs').readFileSync(process.argv[1]);
+    const server = http.createServer((req, res) => { const t = process.hrtime.bigint();
+      res.setHeader('content-type', 'application/json; charset=utf-8');
+      res.setHeader('server-timing', 'app;dur=' + (Number(process.hrtime.bigint() - t) / 1e6).toFixed(2)); res.end(body); });
+    server.listen(0, '127.0.0.1', () => console.log(server.address().port));`;
+  const child = spawn(process.execPath, ['-e', code, answerFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const port = await new Promise((resolve, reject) => {
+      child.stdout.once('data', (c) => resolve(Number(String(c).trim())));
+      child.once('exit', (code) => reject(new Error(`the floor server exited (${code}) before listening`)));
+    });
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      return await measure(
+        'the floor: a bare node:http server answering that same text',
+        agent,
+        port,
+        undefined,
+        warmup,
+        count,
+        () => '/',
+      );
+    } finally {
+      agent.destroy();
+    }
+  } finally {
+    child.kill();
+  }
 }
 
 async function waitForHealth(port, server, deadlineMs) {
@@ -299,6 +334,19 @@ async function runSize(members, signingKey, personHashKey, authorization) {
           () => `/members/${member()}/history`,
         ),
       );
+      // This machine's floor: the same client and the same answer from a bare node:http server that does nothing else.
+      const sample = await get(
+        agent,
+        port,
+        `/figures?${q({ scope: 'province', groupBy: 'park', asOf: asOf(), knownAt: knownAt() })}`,
+        authorization,
+      );
+      const answerFile = join(dataDir, 'floor-answer.json');
+      writeFileSync(answerFile, sample.text);
+      log(
+        `${members} members: the floor, a bare node:http server answering the same ${sample.text.length} bytes (${figureWarmup} + ${figureSamples})`,
+      );
+      kinds.push(await measureFloor(answerFile, figureWarmup, figureSamples));
       result.kinds = kinds;
       result.serviceRssMiB = mib(kib(server.pid, 'VmRSS'));
       result.servicePeakRssMiB = mib(kib(server.pid, 'VmHWM'));
@@ -384,7 +432,9 @@ function sectionOf(r) {
     lines.push(
       '',
       'p50…max: the round trip at the benchmark client, which shares the two cores with the service. ' +
-        "service: the service's own time of the same answers, from its `Server-Timing: app;dur` header (request in to answer's head written).",
+        "service: the service's own time of the same answers, from its `Server-Timing: app;dur` header (request in to answer's head written). " +
+        'the floor: the same client against a bare node:http server in another process answering a province-by-park text, ' +
+        'what the loopback, the scheduler and the client cost on their own.',
     );
     lines.push('');
   }
