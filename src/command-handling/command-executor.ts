@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Caller } from '../auth/principal.js';
 import { deterministicUuid } from '../event-store/event-ids.js';
 import {
+  type AppendResult,
   EVENT_STORE,
   type EventStore,
   type ExpectedRevision,
@@ -42,6 +43,14 @@ export interface Decision {
    * own success, not a twin's.
    */
   readonly beforeAppend?: (events: readonly NewEvent[], expectedRevision: ExpectedRevision) => Promise<boolean | void>;
+  /**
+   * Appends the events itself, with what must be written alongside them (a person claim, in one
+   * transaction where the store can). `claimedHere` means what `beforeAppend`'s true means.
+   */
+  readonly append?: (
+    events: readonly NewEvent[],
+    expectedRevision: ExpectedRevision,
+  ) => Promise<{ readonly result: AppendResult; readonly claimedHere: boolean }>;
   /**
    * Nothing to append: the command asks for what already happened (a second acceptance of a
    * transfer request), so it is answered as a repeat with these earlier events.
@@ -112,8 +121,12 @@ export class CommandExecutor {
           claimed = true;
         }
         try {
-          const claimedHere = (await decision.beforeAppend?.(newEvents, revision)) === true;
-          const result = await this.store.appendToStream(stream, newEvents, { expectedRevision: revision });
+          const { result, claimedHere } = decision.append
+            ? await decision.append(newEvents, revision)
+            : {
+                claimedHere: (await decision.beforeAppend?.(newEvents, revision)) === true,
+                result: await this.store.appendToStream(stream, newEvents, { expectedRevision: revision }),
+              };
           // Identical events already there, with neither a commandId nor a claim of ours to say they
           // are ours: a twin command (same body, same revision) got there first. That is a conflict.
           if (result.alreadyStored && meta.commandId === undefined && !claimedHere)

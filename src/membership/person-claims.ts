@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  type AppendResult,
   EVENT_STORE,
   type EventStore,
   type ExpectedRevision,
@@ -63,6 +64,46 @@ export class PersonClaims {
       if (membership) others.push(membership);
     }
     return { personHash, revision: revisionOf(claims), others, claimed: new Set(claims.map((c) => claimedEventId(c.data))) };
+  }
+
+  /**
+   * Claims `events[0]` for the person and appends `events` to the member's stream. A store that
+   * writes several streams atomically (the embedded store) takes both in one transaction, so the
+   * claim names the event instead of carrying it; otherwise the claim, carrying the event, goes
+   * first (see above). `claimedHere`: this call wrote the claim (see `claim`).
+   */
+  async claimAndAppend(
+    persons: PersonMemberships,
+    memberId: string,
+    events: readonly NewEvent[],
+    memberExpectedRevision: ExpectedRevision,
+  ): Promise<{ result: AppendResult; claimedHere: boolean }> {
+    const [event] = events;
+    const member = memberStream(memberId);
+    if (this.store.appendBatch === undefined || persons.claimed.has(event.id)) {
+      const claimedHere = await this.claim(persons, memberId, event, memberExpectedRevision);
+      return {
+        claimedHere,
+        result: await this.store.appendToStream(member, events, { expectedRevision: memberExpectedRevision }),
+      };
+    }
+    const stream = personStream(persons.personHash);
+    const claim: PersonMembershipClaimed = {
+      type: 'PersonMembershipClaimed',
+      data: { memberId, eventId: event.id, memberExpectedRevision },
+    };
+    const [claimed, result] = await this.store.appendBatch(
+      [
+        {
+          stream,
+          events: [{ id: deterministicUuid(stream, event.id), ...claim, metadata: event.metadata }],
+          expectedRevision: persons.revision,
+        },
+        { stream: member, events, expectedRevision: memberExpectedRevision },
+      ],
+      [],
+    );
+    return { claimedHere: claimed.alreadyStored !== true, result };
   }
 
   /**

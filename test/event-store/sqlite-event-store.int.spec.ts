@@ -40,6 +40,33 @@ describe('SqliteEventStore on disk', () => {
     metadata: { actor: 'clerk-7', correlationId: 'corr-1' },
   });
 
+  it('given batch appends and single appends sent in one turn, when one batch conflicts, then the others commit and that batch leaves nothing, not even its first stream', async () => {
+    const clock = new PinnedClock(new Date('2025-03-01T09:00:00.000Z'));
+    const store = new SqliteEventStore(join(onDisk, 'events.sqlite'), clock);
+    try {
+      await store.appendToStream('member-x', [event('MemberJoined')], { expectedRevision: 'no_stream' });
+      const outcomes = await Promise.allSettled([
+        store.appendBatch([
+          { stream: 'person-1', events: [event('PersonMembershipClaimed')], expectedRevision: 'no_stream' },
+          { stream: 'member-a', events: [event('MemberJoined')], expectedRevision: 'no_stream' },
+        ]),
+        store.appendToStream('member-b', [event('MemberJoined')], { expectedRevision: 'no_stream' }),
+        // Its second stream is not at the revision given: the whole batch fails, its claim included.
+        store.appendBatch([
+          { stream: 'person-2', events: [event('PersonMembershipClaimed')], expectedRevision: 'no_stream' },
+          { stream: 'member-x', events: [event('MemberJoined')], expectedRevision: 'no_stream' },
+        ]),
+      ]);
+      expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'rejected']);
+      expect((outcomes[2] as PromiseRejectedResult).reason).toBeInstanceOf(WrongExpectedRevisionError);
+      const log = await store.readAll({ maxCount: 10 });
+      expect(log.map((e) => e.streamName)).toEqual(['member-x', 'person-1', 'member-a', 'member-b']);
+      expect(await store.readStream('person-2')).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('given events and a claim written, when the store is closed and reopened on the same file, then everything is still there and appends continue', async () => {
     const file = join(onDisk, 'nested', 'events.sqlite');
     const clock = new PinnedClock(new Date('2025-03-01T09:00:00.000Z'));

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { deterministicUuid } from '../../src/event-store/event-ids.js';
 import { EVENT_STORE, type EventStore } from '../../src/event-store/event-store.port.js';
 import type { MemberJoined } from '../../src/membership/member.events.js';
-import { PersonClaims } from '../../src/membership/person-claims.js';
+import { PersonClaims, personStream } from '../../src/membership/person-claims.js';
 import { PERSON_IDENTITY, type PersonIdentity } from '../../src/personal-data/person-identity.js';
 import { type LedgerApp, residentId, startLedger } from '../support/ledger-app.js';
 import { expectAnswer, expectRefusal, LedgerClient } from './ledger-http.js';
@@ -57,6 +57,21 @@ describe('a join that died between its person claim and its member event', () =>
       status: 'active',
       enterpriseId: 'e1',
     });
+  });
+
+  it('given the embedded store, when a person joins over HTTP, then the claim and the member event are one write: the claim names the event instead of carrying it, right before it in the log', async () => {
+    const personId = residentId(24, '19820202');
+    const person = ledger.app.get<symbol, PersonIdentity>(PERSON_IDENTITY).ref(personId);
+    const store = ledger.app.get<symbol, EventStore>(EVENT_STORE);
+    const answer = await api.join('m-one-write', personId, 'e1', '2016-01-01');
+    expectAnswer(answer);
+    const [claim] = await store.readStream(personStream(person.hash));
+    const [joined] = await store.readStream('member-m-one-write');
+    expect(claim.data).toEqual({ memberId: 'm-one-write', eventId: answer.body.eventId, memberExpectedRevision: 'no_stream' });
+    expect(joined.id).toBe(answer.body.eventId);
+    expect(Number(joined.position)).toBe(Number(claim.position) + 1);
+    // The same person under another member id is still refused: the claim counts as before.
+    expectRefusal(await api.join('m-one-write-2', personId, 'e2', '2016-03-01'), 409, 'PERSON_ALREADY_MEMBER');
   });
 
   it('given a claim whose member stream moved on without it, when the person joins elsewhere, then the dead claim is ignored', async () => {

@@ -94,7 +94,6 @@ export class SqliteEventStore implements EventStore {
   private readonly db: Database.Database;
   private readonly signal = new AppendSignal();
   private readonly appendTx: (stream: string, events: readonly NewEvent[], expected: ExpectedRevision) => AppendResult;
-  private readonly batchTx: (appends: readonly BatchAppend[], bindings: readonly CommandIdBinding[]) => AppendResult[];
   private readonly stampedBatchTx: (appends: readonly BatchAppend[]) => AppendResult[];
   private readonly findClaimsTx: (commandIds: readonly string[]) => Map<string, { stream: string; fingerprint: string }>;
   private readonly stmts;
@@ -159,12 +158,6 @@ export class SqliteEventStore implements EventStore {
     this.appendTx = this.db.transaction((stream, events, expected) =>
       this.appendInTransaction(stream, events, expected, this.nextRecordedAt()),
     ).immediate as typeof this.appendTx;
-    this.batchTx = this.db.transaction((appends: readonly BatchAppend[], bindings: readonly CommandIdBinding[]) => {
-      for (const b of bindings)
-        if (this.stmts.claim.run(b.commandId, b.stream, b.fingerprint).changes !== 1) throw new CommandIdTakenError(b.commandId);
-      const recordedAt = this.nextRecordedAt();
-      return appends.map((a) => this.appendInTransaction(a.stream, a.events, a.expectedRevision, recordedAt));
-    }).immediate as typeof this.batchTx;
     // One read transaction for many look-ups: one snapshot, one lock, instead of one each.
     this.findClaimsTx = this.db.transaction((commandIds: readonly string[]) => {
       const found = new Map<string, { stream: string; fingerprint: string }>();
@@ -191,13 +184,18 @@ export class SqliteEventStore implements EventStore {
     return results;
   }
 
-  /** Several appends and commandId bindings in one transaction (one fsync): all of them or none. */
+  /**
+   * Several appends and commandId bindings atomically (all of them or none), committed with the
+   * other writes of the same event-loop turn (one fsync): an import's batch, or a join's person
+   * claim with its member event.
+   */
   async appendBatch(appends: readonly BatchAppend[], bindings: readonly CommandIdBinding[] = []): Promise<AppendResult[]> {
-    this.wal.check();
-    const results = this.batchTx(appends, bindings);
-    await this.wal.sync();
-    this.signal.notify();
-    return results;
+    return this.group.run(() => {
+      for (const b of bindings)
+        if (this.stmts.claim.run(b.commandId, b.stream, b.fingerprint).changes !== 1) throw new CommandIdTakenError(b.commandId);
+      const recordedAt = this.nextRecordedAt();
+      return appends.map((a) => this.appendInTransaction(a.stream, a.events, a.expectedRevision, recordedAt));
+    });
   }
 
   async findCommandClaims(commandIds: readonly string[]): Promise<Map<string, { stream: string; fingerprint: string }>> {

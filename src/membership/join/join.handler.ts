@@ -66,7 +66,7 @@ export class JoinMemberHandler implements ICommandHandler<JoinMember> {
         });
         return {
           events: joined,
-          beforeAppend: (newEvents, revision) => this.claims.claim(persons, input.memberId, newEvents[0], revision),
+          append: (newEvents, revision) => this.claims.claimAndAppend(persons, input.memberId, newEvents, revision),
         };
       },
     });

@@ -57,7 +57,7 @@ export class VoidMemberEntryHandler implements ICommandHandler<VoidMemberEntry> 
         const voided = decideVoidMemberEntry(input, history, { ...ctx, enterprises, otherMemberships: persons.others });
         return {
           events: voided,
-          beforeAppend: (newEvents, revision) => this.claims.claim(persons, input.memberId, newEvents[0], revision),
+          append: (newEvents, revision) => this.claims.claimAndAppend(persons, input.memberId, newEvents, revision),
         };
       },
     });
