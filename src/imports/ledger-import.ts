@@ -11,7 +11,7 @@ import {
   WrongExpectedRevisionError,
 } from '../event-store/event-store.port.js';
 import { memberStream } from '../membership/member.events.js';
-import { type PersonClaims, type PersonMembershipClaimed, personStream } from '../membership/person-claims.js';
+import { personClaimAppend, type PersonClaims } from '../membership/person-claims.js';
 import { memberErased, nameDigest, sealName } from '../personal-data/encrypted-member-names.js';
 import { DATA_KEY_BYTES, MemberKeyErasedError, type MemberKeys } from '../personal-data/member-keys.port.js';
 import { randomBytesPooled } from '../personal-data/random-pool.js';
@@ -348,17 +348,10 @@ export class LedgerImport {
     }));
     if (decided.personClaim) {
       const { personHash } = decided.personClaim;
-      const claimStream = personStream(personHash);
-      const claim: PersonMembershipClaimed = {
-        type: 'PersonMembershipClaimed',
-        // Written in the same transaction as the member event: the claim need not carry a copy of it.
-        data: { memberId: memberIdOf(command), eventId: events[0].id, memberExpectedRevision: revision },
-      };
-      batch.appends.push({
-        stream: claimStream,
-        events: [{ id: deterministicUuid(claimStream, events[0].id), ...claim, metadata }],
-        expectedRevision: decided.personClaim.revision,
-      });
+      // Written in the same transaction as the member event: the claim need not carry a copy of it.
+      batch.appends.push(
+        personClaimAppend(personHash, memberIdOf(command), events[0], revision, decided.personClaim.revision, false),
+      );
       await state.recordPersonClaim(personHash, memberIdOf(command));
     }
     batch.appends.push({ stream, events, expectedRevision: revision });

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   type AppendResult,
+  type BatchAppend,
   EVENT_STORE,
   type EventStore,
   type ExpectedRevision,
@@ -37,6 +38,27 @@ export type PersonMembershipClaimed = LedgerEvent<
 export const claimedEventId = (claim: PersonMembershipClaimed['data']): string => claim.event?.id ?? claim.eventId ?? '';
 
 export const personStream = (personHash: string): string => `person-${personHash}`;
+
+/**
+ * The append of a person's claim on a member event, at the person stream's `expectedRevision`.
+ * `carried`: the claim holds a copy of the event, being written before it (see above); otherwise
+ * it names the event, being written in one transaction with it.
+ */
+export function personClaimAppend(
+  personHash: string,
+  memberId: string,
+  event: NewEvent,
+  memberExpectedRevision: ExpectedRevision,
+  expectedRevision: ExpectedRevision,
+  carried: boolean,
+): BatchAppend {
+  const stream = personStream(personHash);
+  const claim: PersonMembershipClaimed = {
+    type: 'PersonMembershipClaimed',
+    data: carried ? { memberId, event, memberExpectedRevision } : { memberId, eventId: event.id, memberExpectedRevision },
+  };
+  return { stream, events: [{ id: deterministicUuid(stream, event.id), ...claim, metadata: event.metadata }], expectedRevision };
+}
 
 export interface PersonMemberships {
   readonly personHash: string;
@@ -87,18 +109,9 @@ export class PersonClaims {
         result: await this.store.appendToStream(member, events, { expectedRevision: memberExpectedRevision }),
       };
     }
-    const stream = personStream(persons.personHash);
-    const claim: PersonMembershipClaimed = {
-      type: 'PersonMembershipClaimed',
-      data: { memberId, eventId: event.id, memberExpectedRevision },
-    };
     const [claimed, result] = await this.store.appendBatch(
       [
-        {
-          stream,
-          events: [{ id: deterministicUuid(stream, event.id), ...claim, metadata: event.metadata }],
-          expectedRevision: persons.revision,
-        },
+        personClaimAppend(persons.personHash, memberId, event, memberExpectedRevision, persons.revision, false),
         { stream: member, events, expectedRevision: memberExpectedRevision },
       ],
       [],
@@ -117,16 +130,8 @@ export class PersonClaims {
     memberExpectedRevision: ExpectedRevision,
   ): Promise<boolean> {
     if (persons.claimed.has(event.id)) return false;
-    const claim: PersonMembershipClaimed = {
-      type: 'PersonMembershipClaimed',
-      data: { memberId, event, memberExpectedRevision },
-    };
-    const stream = personStream(persons.personHash);
-    const result = await this.store.appendToStream(
-      stream,
-      [{ id: deterministicUuid(stream, event.id), ...claim, metadata: event.metadata }],
-      { expectedRevision: persons.revision },
-    );
+    const claim = personClaimAppend(persons.personHash, memberId, event, memberExpectedRevision, persons.revision, true);
+    const result = await this.store.appendToStream(claim.stream, claim.events, { expectedRevision: claim.expectedRevision });
     return result.alreadyStored !== true;
   }
 
