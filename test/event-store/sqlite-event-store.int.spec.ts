@@ -40,11 +40,17 @@ describe('SqliteEventStore on disk', () => {
     metadata: { actor: 'clerk-7', correlationId: 'corr-1' },
   });
 
-  it('given batch appends and single appends sent in one turn, when one batch conflicts, then the others commit and that batch leaves nothing, not even its first stream', async () => {
+  it('given batch appends and single appends sent in one turn, when one batch conflicts, then the others commit in one group (one sync) and that batch leaves nothing, not even its first stream', async () => {
     const clock = new PinnedClock(new Date('2025-03-01T09:00:00.000Z'));
-    const store = new SqliteEventStore(join(onDisk, 'events.sqlite'), clock);
+    let syncs = 0;
+    const counted = ((fd: number, done: (error: NodeJS.ErrnoException | null) => void) => {
+      syncs++;
+      fdatasync(fd, done);
+    }) as typeof fdatasync;
+    const store = new SqliteEventStore(join(onDisk, 'events.sqlite'), clock, { syncFile: counted });
     try {
       await store.appendToStream('member-x', [event('MemberJoined')], { expectedRevision: 'no_stream' });
+      syncs = 0;
       const outcomes = await Promise.allSettled([
         store.appendBatch([
           { stream: 'person-1', events: [event('PersonMembershipClaimed')], expectedRevision: 'no_stream' },
@@ -58,6 +64,7 @@ describe('SqliteEventStore on disk', () => {
         ]),
       ]);
       expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'rejected']);
+      expect(syncs).toBe(1);
       expect((outcomes[2] as PromiseRejectedResult).reason).toBeInstanceOf(WrongExpectedRevisionError);
       const log = await store.readAll({ maxCount: 10 });
       expect(log.map((e) => e.streamName)).toEqual(['member-x', 'person-1', 'member-a', 'member-b']);
