@@ -56,6 +56,48 @@ function dumpFigures(dataDir: string) {
   }
 }
 
+/** The members-by-enterprise table, hashed in key order, with its checkpoint. */
+function dumpRoster(dataDir: string) {
+  const db = new Database(join(dataDir, 'read-models.sqlite'), { readonly: true });
+  try {
+    const rows = db.prepare('SELECT enterprise_id, member_id FROM members_by_enterprise ORDER BY 1, 2').raw().all();
+    const checkpoint = db.prepare(`SELECT position FROM checkpoints WHERE projection = 'members-by-enterprise'`).get() as
+      { position: string } | undefined;
+    return {
+      rows: rows.length,
+      hash: createHash('sha256').update(JSON.stringify(rows)).digest('hex'),
+      checkpoint: checkpoint?.position,
+    };
+  } finally {
+    db.close();
+  }
+}
+
+/** The oracle: every (enterprise, member) a join or a transfer in the log placed, read from the log with SQL, and its head. */
+function rosterFromLog(dataDir: string) {
+  const db = new Database(join(dataDir, 'events.sqlite'), { readonly: true });
+  try {
+    const rows = db
+      .prepare(
+        `SELECT DISTINCT e, m FROM (
+           SELECT json_extract(data, '$.enterpriseId') AS e, json_extract(data, '$.memberId') AS m FROM events WHERE type = 'MemberJoined'
+           UNION ALL
+           SELECT json_extract(data, '$.to.enterpriseId'), json_extract(data, '$.memberId') FROM events WHERE type = 'MemberTransferred')
+         ORDER BY 1, 2`,
+      )
+      .raw()
+      .all();
+    const head = db.prepare('SELECT MAX(position) AS head FROM events').get() as { head: number };
+    return {
+      rows: rows.length,
+      hash: createHash('sha256').update(JSON.stringify(rows)).digest('hex'),
+      checkpoint: String(head.head),
+    };
+  } finally {
+    db.close();
+  }
+}
+
 /** `ledger rebuild` as a child process, killed with SIGKILL once it has written its first progress line. */
 async function killRebuildMidway(dataDir: string): Promise<string> {
   const child: ChildProcess = spawn(process.execPath, [CLI, 'rebuild'], { env: { ...process.env, LEDGER_DATA_DIR: dataDir } });
@@ -78,6 +120,7 @@ describe('kill -9 during a rebuild, then restart: the read model equals a clean 
   const dirs: string[] = [];
   let history: string;
   let clean: ReturnType<typeof dumpFigures>;
+  let cleanRoster: ReturnType<typeof dumpRoster>;
 
   beforeAll(() => {
     // Given a synthetic history of 30,000 members (about 45,000 events) and a clean rebuild of a copy of it
@@ -89,8 +132,14 @@ describe('kill -9 during a rebuild, then restart: the read model equals a clean 
     cpSync(history, copy, { recursive: true });
     execFileSync(process.execPath, [CLI, 'rebuild'], { env: { ...process.env, LEDGER_DATA_DIR: copy }, stdio: 'ignore' });
     clean = dumpFigures(copy);
+    cleanRoster = dumpRoster(copy);
   }, 120_000);
   afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+  it('given the CLI rebuild, when its members-by-enterprise table is read, then it holds every placement of a join or transfer in the log, checkpointed at the head', () => {
+    expect(cleanRoster).toEqual(rosterFromLog(history));
+    expect(cleanRoster.rows).toBeGreaterThan(30_000);
+  });
 
   it('given the same history, when rebuilt by the CLI in worker threads and here in one thread, then the two builds are identical', async () => {
     const copy = mkdtempSync(join(tmpdir(), 'ledger-rebuild-one-thread-'));
@@ -131,8 +180,10 @@ describe('kill -9 during a rebuild, then restart: the read model equals a clean 
     const afterKill = dumpFigures(history);
     expect(afterKill.builds.sort()).toEqual(['building', 'current']);
     expect({ ...afterKill, builds: [], tables: [] }).toEqual({ ...before, builds: [], tables: [] });
+    expect(dumpRoster(history)).toEqual(cleanRoster);
     execFileSync(process.execPath, [CLI, 'rebuild'], { env: { ...process.env, LEDGER_DATA_DIR: history }, stdio: 'ignore' });
     expect(dumpFigures(history)).toEqual(clean);
+    expect(dumpRoster(history)).toEqual(cleanRoster);
   }, 120_000);
 
   it('given a worker heap too small for the history, when rebuilt, then it stops with exit 1 and a message naming --heap-mib, and the serving build stays', () => {
@@ -148,5 +199,6 @@ describe('kill -9 during a rebuild, then restart: the read model equals a clean 
     expect(run.stderr).not.toMatch(/\n\s+at /);
     const after = dumpFigures(history);
     expect({ ...after, builds: [], tables: [] }).toEqual({ ...before, builds: [], tables: [] });
+    expect(dumpRoster(history)).toEqual(cleanRoster);
   }, 120_000);
 });
