@@ -56,6 +56,13 @@ function dumpFigures(dataDir: string) {
   }
 }
 
+/** Roster rows (in key order) as compared here: how many, their hash, and the checkpoint they reach. */
+const rosterDigest = (rows: unknown[], checkpoint: string | undefined) => ({
+  rows: rows.length,
+  hash: createHash('sha256').update(JSON.stringify(rows)).digest('hex'),
+  checkpoint,
+});
+
 /** The members-by-enterprise table, hashed in key order, with its checkpoint. */
 function dumpRoster(dataDir: string) {
   const db = new Database(join(dataDir, 'read-models.sqlite'), { readonly: true });
@@ -63,11 +70,7 @@ function dumpRoster(dataDir: string) {
     const rows = db.prepare('SELECT enterprise_id, member_id FROM members_by_enterprise ORDER BY 1, 2').raw().all();
     const checkpoint = db.prepare(`SELECT position FROM checkpoints WHERE projection = 'members-by-enterprise'`).get() as
       { position: string } | undefined;
-    return {
-      rows: rows.length,
-      hash: createHash('sha256').update(JSON.stringify(rows)).digest('hex'),
-      checkpoint: checkpoint?.position,
-    };
+    return rosterDigest(rows, checkpoint?.position);
   } finally {
     db.close();
   }
@@ -88,11 +91,7 @@ function rosterFromLog(dataDir: string) {
       .raw()
       .all();
     const head = db.prepare('SELECT MAX(position) AS head FROM events').get() as { head: number };
-    return {
-      rows: rows.length,
-      hash: createHash('sha256').update(JSON.stringify(rows)).digest('hex'),
-      checkpoint: String(head.head),
-    };
+    return rosterDigest(rows, String(head.head));
   } finally {
     db.close();
   }
