@@ -1,4 +1,4 @@
-import { type Stored, type VoidMark, voidMark } from '../shared/ledger-event.js';
+import { type EntryVoided, type Stored, type VoidMark, voidMark } from '../shared/ledger-event.js';
 import { type EnterpriseEvent, type Ownership } from './enterprise.events.js';
 
 export interface DatedFact {
@@ -41,24 +41,12 @@ export function evolveEnterprise(state: EnterpriseState, event: Stored<Enterpris
   if (state.status !== 'registered') return state;
   switch (event.type) {
     case 'EnterpriseUnionEstablished':
-      return {
-        ...state,
-        facts: [...state.facts, { eventId: event.id, type: event.type, effectiveDate: event.data.effectiveDate }],
-      };
     case 'EnterpriseHeadcountReported':
-      return {
-        ...state,
-        facts: [
-          ...state.facts,
-          { eventId: event.id, type: event.type, effectiveDate: event.data.effectiveDate, employees: event.data.employees },
-        ],
-      };
+      return { ...state, facts: [...state.facts, datedFact(event)] };
     case 'EnterpriseClosed':
       return { ...state, closedOn: event.data.effectiveDate };
-    case 'EntryVoided': {
-      const mark = voidMark(event);
-      return { ...state, facts: state.facts.map((f) => (f.eventId === event.data.voidedEventId ? { ...f, voided: mark } : f)) };
-    }
+    case 'EntryVoided':
+      return { ...state, facts: state.facts.map((f) => (f.eventId === event.data.voidedEventId ? voided(f, event) : f)) };
     default: {
       const unknown: never = event;
       return unknown;
@@ -66,8 +54,37 @@ export function evolveEnterprise(state: EnterpriseState, event: Stored<Enterpris
   }
 }
 
-export const foldEnterprise = (events: ReadonlyArray<Stored<EnterpriseEvent>>): EnterpriseState =>
-  events.reduce(evolveEnterprise, initialEnterpriseState);
+type FactEvent = Stored<Extract<EnterpriseEvent, { type: DatedFact['type'] }>>;
+
+const datedFact = (event: FactEvent): DatedFact =>
+  event.type === 'EnterpriseHeadcountReported'
+    ? { eventId: event.id, type: event.type, effectiveDate: event.data.effectiveDate, employees: event.data.employees }
+    : { eventId: event.id, type: event.type, effectiveDate: event.data.effectiveDate };
+
+const voided = (fact: DatedFact, event: Stored<EntryVoided>): DatedFact => ({ ...fact, voided: voidMark(event) });
+
+/**
+ * The state after `events`: what `evolveEnterprise` over them gives, with the facts gathered in
+ * one array. Evolve copies the facts at every event, so years of headcounts would fold in
+ * quadratic time, and every command on the enterprise, or on a member placed there, folds it.
+ */
+export function foldEnterprise(events: ReadonlyArray<Stored<EnterpriseEvent>>): EnterpriseState {
+  let state = initialEnterpriseState;
+  let facts: DatedFact[] = [];
+  for (const event of events) {
+    if (event.type === 'EnterpriseUnionEstablished' || event.type === 'EnterpriseHeadcountReported') {
+      if (state.status === 'registered') facts.push(datedFact(event));
+    } else if (event.type === 'EntryVoided') {
+      if (state.status === 'registered')
+        for (let i = 0; i < facts.length; i++)
+          if (facts[i].eventId === event.data.voidedEventId) facts[i] = voided(facts[i], event);
+    } else {
+      state = evolveEnterprise(state, event);
+      if (event.type === 'EnterpriseRegistered') facts = [];
+    }
+  }
+  return state.status === 'registered' ? { ...state, facts } : state;
+}
 
 /** Registered on or before `date` and not closed by then (closing on D means not open as of D). */
 export function isOpenOn(state: EnterpriseState, date: string): boolean {
