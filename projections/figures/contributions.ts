@@ -1,6 +1,6 @@
 import type { RecordedEvent } from '../../src/event-store/event-store.port.js';
 import { type EnterpriseState, evolveEnterprise, initialEnterpriseState } from '../../src/enterprises/enterprise.state.js';
-import type { EnterpriseEvent } from '../../src/enterprises/enterprise.events.js';
+import type { EnterpriseEvent, EnterpriseHeadcountReported } from '../../src/enterprises/enterprise.events.js';
 import type { MemberEvent, MemberFactEvent } from '../../src/membership/member.events.js';
 import { foldHistory, neverJoined, type Standing, step, timelineOf } from '../../src/membership/member.timeline.js';
 import type { ParkEvent } from '../../src/parks/park.events.js';
@@ -112,6 +112,40 @@ function enterpriseContributions(state: EnterpriseState): Contributions {
     previous = value;
   }
   return out;
+}
+
+/**
+ * What recording one more headcount report changes, without recomputing the enterprise's
+ * contributions before and after (those cost a map entry for every report, so a stream of monthly
+ * reports would cost quadratic time): the report makes the employees `e` instead of `p` (the
+ * standing report's) from its date until the next later report or the closing, counted from the
+ * registration. That is `+(e − p)` where that stretch starts and `−(e − p)` where it ends: the same
+ * deltas, in the same order, as `deltasBetween` of the contributions without and with it.
+ */
+export function headcountDeltas(before: EnterpriseState, report: Stored<EnterpriseHeadcountReported>): FigureDelta[] {
+  if (before.status !== 'registered') return [];
+  const { effectiveDate: d, employees } = report.data;
+  // The report standing on its date (the latest on or before it; ties: the later recorded), and the next later one.
+  let standingDate: string | undefined;
+  let standing = 0;
+  let next: string | undefined;
+  for (const f of before.facts) {
+    if (f.type !== 'EnterpriseHeadcountReported' || f.voided) continue;
+    if (f.effectiveDate <= d) {
+      if (standingDate === undefined || f.effectiveDate >= standingDate) {
+        standingDate = f.effectiveDate;
+        standing = f.employees ?? 0;
+      }
+    } else if (next === undefined || f.effectiveDate < next) next = f.effectiveDate;
+  }
+  const change = employees - standing;
+  const { registeredOn, closedOn, parkId, enterpriseId } = before;
+  const start = d > registeredOn ? d : registeredOn;
+  const end = closedOn !== undefined && (next === undefined || closedOn < next) ? closedOn : next;
+  if (change === 0 || (end !== undefined && end <= start)) return [];
+  const deltas = [delta(at('employees', start, parkId, enterpriseId), change)];
+  if (end !== undefined) deltas.push(delta(at('employees', end, parkId, enterpriseId), -change));
+  return deltas;
 }
 
 /** A park's contributions: counted from registration, with a union from its (first standing) founding. */

@@ -3,6 +3,7 @@ import {
   deltasBetween,
   entityOf,
   evolveOrganisation,
+  headcountDeltas,
   type FigureEntity,
   initialOrganisation,
   organisationContributions,
@@ -10,7 +11,9 @@ import {
 } from '../../../projections/figures/contributions.js';
 import type { FigureDelta } from '../../../projections/figures/figure-delta.js';
 import { appendToMember, type MemberMemo, memberMemo } from '../../../projections/figures/member-memo.js';
+import type { EnterpriseHeadcountReported } from '../../enterprises/enterprise.events.js';
 import type { RecordedEvent } from '../../event-store/event-store.port.js';
+import type { Stored } from '../../shared/ledger-event.js';
 import { grown } from '../../shared/typed-arrays.js';
 import { NameSlots } from '../../shared/name-slots.js';
 
@@ -81,10 +84,13 @@ export class FigureProjector {
     }
     const known = this.organisations.get(event.streamName);
     if ((known?.revision ?? -1) + 1 !== event.revision) return undefined;
-    // Contributions are recomputed from the state before and after (a few facts) rather than kept.
+    // Contributions are recomputed from the state before and after (a few facts) rather than kept;
+    // a headcount report, the one fact an enterprise gathers by the hundred, changes two of them.
     const before = known?.organisation ?? initialOrganisation(entity.kind);
     const after = evolveOrganisation(before, event);
     this.organisations.set(event.streamName, { revision: event.revision, organisation: after });
+    if (before.kind === 'enterprise' && event.type === 'EnterpriseHeadcountReported')
+      return this.result(event, headcountDeltas(before.state, event as Stored<EnterpriseHeadcountReported>));
     return this.result(event, deltasBetween(organisationContributions(before), organisationContributions(after)));
   }
 
