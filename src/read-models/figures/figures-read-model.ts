@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, Optional } from '@nestjs/common';
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { FiguresIndex } from '../../../projections/figures/figures-index.js';
@@ -29,8 +29,14 @@ export class FiguresOfAnotherVersionError extends DomainError {
   }
 }
 
-/** How long a query waits for the figures to reach the log's head before answering 503. */
+/**
+ * How long a query waits for the figures to reach the log's head before answering 503
+ * PROJECTION_BEHIND (default `DEFAULT_READ_WAIT_MS`). `Infinity`: no deadline, for a one-shot
+ * process (`ledger figures`) that loads a province's figures for each run, often for longer
+ * than a service's client should wait, and has no later moment to "try again" in.
+ */
 export const READ_WAIT_MS = Symbol('ReadWaitMs');
+export const DEFAULT_READ_WAIT_MS = 10_000;
 
 export interface ServingIndex {
   readonly index: FiguresIndex;
@@ -59,6 +65,7 @@ export class FiguresReadModel implements OnApplicationBootstrap {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Optional() @Inject(READ_WAIT_MS) private readonly readWaitMs: number = DEFAULT_READ_WAIT_MS,
   ) {
     this.builds = new FigureBuilds(db);
   }
@@ -170,7 +177,7 @@ export class FiguresReadModel implements OnApplicationBootstrap {
    * The index, caught up with every event appended before this call (read-your-writes), or
    * 503 PROJECTION_BEHIND when that takes longer than `waitMs`.
    */
-  async current(waitMs = 10_000): Promise<ServingIndex> {
+  async current(waitMs = this.readWaitMs): Promise<ServingIndex> {
     if (this.foreign) throw this.foreign;
     const head = await this.store.headPosition();
     const behind = () => head !== undefined && BigInt(this.serving?.checkpoint ?? '0') < BigInt(head);
@@ -178,7 +185,9 @@ export class FiguresReadModel implements OnApplicationBootstrap {
     // kept its promise alive for waitMs, and the garbage collector paid for it in the tail).
     if (this.serving && !behind()) return { index: this.serving.index, position: this.serving.checkpoint };
     let timer: NodeJS.Timeout | undefined;
+    // No deadline at all for Infinity (a timer would take it for 1 ms).
     const deadline = new Promise<'late'>((resolve) => {
+      if (!Number.isFinite(waitMs)) return;
       timer = setTimeout(() => resolve('late'), waitMs);
       timer.unref();
     });
