@@ -45,6 +45,23 @@ const raw: fc.Arbitrary<Raw> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('erase' as const) }) },
 );
 
+/** The stream's event at `revision` as the store hands it back (positions with gaps, a minute apart). */
+const recorded = (streamName: string, revision: number, type: string, data: unknown): RecordedEvent => ({
+  id: `ev-${revision}`,
+  type,
+  data,
+  metadata: { actor: 'clerk', correlationId: 'c', recordedAt: new Date(Date.UTC(2020, 0, 1, 0, revision)).toISOString() },
+  streamName,
+  revision,
+  position: String(100 + revision * 3),
+});
+
+/** A void of one of the events so far (picked), or of an id the stream never held. */
+const voidOf = (events: readonly RecordedEvent[], pick: number): [string, unknown] => [
+  'EntryVoided',
+  { voidedEventId: events.length > 0 ? events[pick % events.length].id : 'none', reason: 'error' },
+];
+
 function streamOf(raws: readonly Raw[]): RecordedEvent[] {
   const events: RecordedEvent[] = [];
   raws.forEach((r, revision) => {
@@ -69,20 +86,9 @@ function streamOf(raws: readonly Raw[]): RecordedEvent[] {
             : r.kind === 'leave'
               ? ['MemberLeft', { memberId, reason: r.reason, effectiveDate: r.date }]
               : r.kind === 'void'
-                ? [
-                    'EntryVoided',
-                    { voidedEventId: events.length > 0 ? events[r.pick % events.length].id : 'none', reason: 'error' },
-                  ]
+                ? voidOf(events, r.pick)
                 : ['MemberPersonalDataErased', { memberId, reason: 'asked' }];
-    events.push({
-      id: `ev-${revision}`,
-      type,
-      data,
-      metadata: { actor: 'clerk', correlationId: 'c', recordedAt: new Date(Date.UTC(2020, 0, 1, 0, revision)).toISOString() },
-      streamName: `member-${memberId}`,
-      revision,
-      position: String(100 + revision * 3),
-    });
+    events.push(recorded(`member-${memberId}`, revision, type, data));
   });
   return events;
 }
@@ -188,19 +194,8 @@ function enterpriseStreamOf(raws: readonly RawEnterprise[]): RecordedEvent[] {
             ? ['EnterpriseHeadcountReported', { enterpriseId, employees: r.employees * 10, effectiveDate: r.date }]
             : r.kind === 'close'
               ? ['EnterpriseClosed', { enterpriseId, effectiveDate: r.date }]
-              : [
-                  'EntryVoided',
-                  { voidedEventId: events.length > 0 ? events[r.pick % events.length].id : 'none', reason: 'error' },
-                ];
-    events.push({
-      id: `ev-${revision}`,
-      type,
-      data,
-      metadata: { actor: 'clerk', correlationId: 'c', recordedAt: new Date(Date.UTC(2020, 0, 1, 0, revision)).toISOString() },
-      streamName: `enterprise-${enterpriseId}`,
-      revision,
-      position: String(100 + revision * 3),
-    });
+              : voidOf(events, r.pick);
+    events.push(recorded(`enterprise-${enterpriseId}`, revision, type, data));
   });
   return events;
 }
