@@ -4,8 +4,11 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/ledger-config.js';
 import { openEventStore } from '../event-store/event-store-at.js';
+import { membersByEnterprise } from '../../projections/members-by-enterprise/members-by-enterprise.projection.js';
+import { transferRequests } from '../../projections/transfer-requests/transfer-requests.projection.js';
 import { rebuildFigures, SHARE_HEAP_MIB } from '../read-models/figures/figure-builder.js';
-import { rebuildMemberRoster, RosterBeside } from '../read-models/member-roster-rebuild.js';
+import { RosterBeside } from '../read-models/member-roster-rebuild.js';
+import { rebuildProjection } from '../read-models/projection-runner.js';
 import { openReadModelDb } from '../read-models/read-model-store.js';
 import { systemClock } from '../shared/clock.js';
 import { ProgressBar } from './progress.js';
@@ -16,7 +19,8 @@ Rebuilds every read model from zero from the event log (embedded store in LEDGER
 ./data, or EventStoreDB when EVENTSTORE_CONNECTION_STRING is set), with a progress bar on stderr.
 The figures are built beside the serving build and take its place when complete; a running
 service switches to them on its next catch-up. Interrupted (even by kill -9), it leaves the
-serving build as it was: run it again.
+serving build as it was: run it again. The members-by-enterprise roster and the list of
+transfer requests are rebuilt too, each taking its table's place in one transaction.
 --threads N splits the embedded log's figure streams into N shares, each projected by its own
 worker thread (default: the machine's cores, at most 8); 1 projects in one thread.
 --heap-mib M is each worker's JS heap limit (default ${SHARE_HEAP_MIB}); a worker that runs out says so.
@@ -66,9 +70,17 @@ export async function rebuildCommand(args: readonly string[]): Promise<number> {
       // The store cannot be read in shares (EventStoreDB): the roster follows the log on its own.
       roster.drop();
       const bar = new ProgressBar('members-by-enterprise');
-      const rosterEvents = await rebuildMemberRoster(db, store, (done, total) => bar.update(done, total, 'positions'));
+      const rosterEvents = await rebuildProjection(db, store, membersByEnterprise, (done, total) =>
+        bar.update(done, total, 'positions'),
+      );
       bar.done(`${rosterEvents.toLocaleString('en')} events`);
     }
+    // The transfer requests' list reads a few event types: the store passes the rest over.
+    const transfers = new ProgressBar('transfer requests');
+    const transferEvents = await rebuildProjection(db, store, transferRequests, (done, total) =>
+      transfers.update(done, total, 'positions'),
+    );
+    transfers.done(`${transferEvents.toLocaleString('en')} events`);
     const seconds = (Date.now() - started) / 1000;
     if (values.json)
       process.stdout.write(

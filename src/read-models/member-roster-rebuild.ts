@@ -1,34 +1,8 @@
 import type Database from 'better-sqlite3';
 import { availableParallelism } from 'node:os';
 import { membersByEnterprise } from '../../projections/members-by-enterprise/members-by-enterprise.projection.js';
-import type { EventStore } from '../event-store/event-store.port.js';
-import { ProjectionRunner } from './projection-runner.js';
 
 // Kept apart from the roster's Nest service so `ledger rebuild` loads no Nest.
-
-/**
- * Rebuilds the roster from zero in one transaction (a reader sees the old rows or the new ones,
- * never half), reporting progress in log positions.
- */
-export async function rebuildMemberRoster(
-  db: Database.Database,
-  store: EventStore,
-  onProgress: (done: number, total: number) => void,
-): Promise<number> {
-  const runner = new ProjectionRunner(db, store, membersByEnterprise);
-  const total = Number((await store.headPosition()) ?? 0);
-  db.exec('BEGIN IMMEDIATE');
-  try {
-    db.prepare(`DELETE FROM ${membersByEnterprise.table}`).run();
-    db.prepare('DELETE FROM checkpoints WHERE projection = ?').run(membersByEnterprise.name);
-    const events = await runner.catchUp((checkpoint) => onProgress(Number(checkpoint), total));
-    db.exec('COMMIT');
-    return events;
-  } catch (error) {
-    if (db.inTransaction) db.exec('ROLLBACK');
-    throw error;
-  }
-}
 
 /**
  * The roster rebuilt beside the serving table, from rows a figures rebuild finds on its way

@@ -24,6 +24,15 @@ export class ProjectionRunner<Row extends object> {
     private readonly store: EventStore,
     private readonly projection: Projection<Row>,
   ) {
+    // Rows of another version are derived otherwise (maybe in another shape): built again from zero.
+    const stored = db
+      .prepare<[string], { version: number }>('SELECT version FROM checkpoints WHERE projection = ?')
+      .get(projection.name);
+    if (stored !== undefined && stored.version !== projection.version)
+      db.transaction(() => {
+        db.exec(`DROP TABLE IF EXISTS ${projection.table}`);
+        db.prepare('DELETE FROM checkpoints WHERE projection = ?').run(projection.name);
+      })();
     db.exec(projection.schema);
     const fields = Object.keys(projection.columns) as Array<keyof Row & string>;
     this.insert = db.prepare(
@@ -128,5 +137,30 @@ export class ProjectionRunner<Row extends object> {
     await this.starting;
     await this.subscription?.stop();
     await this.queue;
+  }
+}
+
+/**
+ * Rebuilds a projection's table from zero in one transaction (a reader sees the old rows or the
+ * new ones, never half), reporting progress in log positions. Answers the events it read.
+ */
+export async function rebuildProjection<Row extends object>(
+  db: Database.Database,
+  store: EventStore,
+  projection: Projection<Row>,
+  onProgress: (done: number, total: number) => void,
+): Promise<number> {
+  const runner = new ProjectionRunner(db, store, projection);
+  const total = Number((await store.headPosition()) ?? 0);
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    db.prepare(`DELETE FROM ${projection.table}`).run();
+    db.prepare('DELETE FROM checkpoints WHERE projection = ?').run(projection.name);
+    const events = await runner.catchUp((checkpoint) => onProgress(Number(checkpoint), total));
+    db.exec('COMMIT');
+    return events;
+  } catch (error) {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    throw error;
   }
 }

@@ -120,6 +120,7 @@ describe('kill -9 during a rebuild, then restart: the read model equals a clean 
   let history: string;
   let clean: ReturnType<typeof dumpFigures>;
   let cleanRoster: ReturnType<typeof dumpRoster>;
+  let cleanCopy: string;
 
   beforeAll(() => {
     // Given a synthetic history of 30,000 members (about 45,000 events) and a clean rebuild of a copy of it
@@ -132,12 +133,25 @@ describe('kill -9 during a rebuild, then restart: the read model equals a clean 
     execFileSync(process.execPath, [CLI, 'rebuild'], { env: { ...process.env, LEDGER_DATA_DIR: copy }, stdio: 'ignore' });
     clean = dumpFigures(copy);
     cleanRoster = dumpRoster(copy);
+    cleanCopy = copy;
   }, 120_000);
   afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
   it('given the CLI rebuild, when its members-by-enterprise table is read, then it holds every placement of a join or transfer in the log, checkpointed at the head', () => {
     expect(cleanRoster).toEqual(rosterFromLog(history));
     expect(cleanRoster.rows).toBeGreaterThan(30_000);
+  });
+
+  it('given the CLI rebuild, then the transfer requests list was rebuilt too and reaches the head (the history holds no request: no rows)', () => {
+    const db = new Database(join(cleanCopy, 'read-models.sqlite'), { readonly: true });
+    try {
+      expect(db.prepare(`SELECT position FROM checkpoints WHERE projection = 'transfer-requests'`).get()).toEqual({
+        position: rosterFromLog(history).checkpoint,
+      });
+      expect(db.prepare('SELECT COUNT(*) AS n FROM transfer_request_facts').get()).toEqual({ n: 0 });
+    } finally {
+      db.close();
+    }
   });
 
   it('given the same history, when rebuilt by the CLI in worker threads and here in one thread, then the two builds are identical', async () => {
