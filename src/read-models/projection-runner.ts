@@ -14,7 +14,7 @@ export class ProjectionRunner<Row extends object> {
   private queue: Promise<unknown> = Promise.resolve();
   private subscription?: Subscription;
   private readonly insert: Database.Statement;
-  private readonly readCheckpoint: Database.Statement<[string], { position: string }>;
+  private readonly readCheckpoint: Database.Statement<[string], { version: number; position: string }>;
   private readonly applyPage: (events: readonly RecordedEvent[], scannedTo?: string) => void;
   private starting?: Promise<void>;
   private stopped = false;
@@ -24,10 +24,9 @@ export class ProjectionRunner<Row extends object> {
     private readonly store: EventStore,
     private readonly projection: Projection<Row>,
   ) {
+    this.readCheckpoint = db.prepare('SELECT version, position FROM checkpoints WHERE projection = ?');
     // Rows of another version are derived otherwise (maybe in another shape): built again from zero.
-    const stored = db
-      .prepare<[string], { version: number }>('SELECT version FROM checkpoints WHERE projection = ?')
-      .get(projection.name);
+    const stored = this.readCheckpoint.get(projection.name);
     if (stored !== undefined && stored.version !== projection.version)
       db.transaction(() => {
         db.exec(`DROP TABLE IF EXISTS ${projection.table}`);
@@ -39,7 +38,6 @@ export class ProjectionRunner<Row extends object> {
       `INSERT OR IGNORE INTO ${projection.table} (${fields.map((f) => projection.columns[f]).join(', ')})
        VALUES (${fields.map((f) => '@' + f).join(', ')})`,
     );
-    this.readCheckpoint = db.prepare('SELECT position FROM checkpoints WHERE projection = ?');
     const saveCheckpoint = db.prepare(
       `INSERT INTO checkpoints (projection, version, position) VALUES (?, ?, ?)
        ON CONFLICT (projection) DO UPDATE SET version = excluded.version, position = excluded.position`,

@@ -91,10 +91,8 @@ describe('figure queries waiting for the figures to reach the log', () => {
   const readModel = (store: SqliteEventStore, waitMs?: number) => {
     const db = openReadModelDb(join(dirs.at(-1)!, 'read-models.sqlite'));
     const logger = pino({ level: 'silent' });
-    const model =
-      waitMs === undefined
-        ? new FiguresReadModel(db, store, logger, systemClock)
-        : new FiguresReadModel(db, store, logger, systemClock, waitMs);
+    // An undefined `waitMs` leaves the constructor's default, as when Nest has no READ_WAIT_MS to give.
+    const model = new FiguresReadModel(db, store, logger, systemClock, waitMs);
     models.push(model);
     model.onApplicationBootstrap();
     return model;
