@@ -65,7 +65,7 @@ export async function rebuildCommand(args: readonly string[]): Promise<number> {
       onRoster: (rows) => roster.add(rows),
     });
     figures.done(`${built.events.toLocaleString('en')} events, build ${built.build.build} now serves`);
-    if (built.sharedUpTo !== undefined) roster.promote(built.sharedUpTo);
+    if (built.sharedUpTo !== undefined) await roster.promote(store, built.sharedUpTo);
     else {
       // The store cannot be read in shares (EventStoreDB): the roster follows the log on its own.
       roster.drop();

@@ -1,6 +1,8 @@
 import type Database from 'better-sqlite3';
 import { availableParallelism } from 'node:os';
 import { membersByEnterprise } from '../../projections/members-by-enterprise/members-by-enterprise.projection.js';
+import type { EventStore } from '../event-store/event-store.port.js';
+import { projectionPages, saveCheckpoint } from './projection-runner.js';
 
 // Kept apart from the roster's Nest service so `ledger rebuild` loads no Nest.
 
@@ -48,23 +50,31 @@ export class RosterBeside {
     for (; i < rows.length; i++) this.insertOne.run(rows[i][0], rows[i][1]);
   }
 
-  /** The new table serves from now on, caught up to `checkpoint`. */
-  promote(checkpoint: string): void {
+  /**
+   * The new table serves from now on. Its rows reach `checkpoint` (where the shares stopped);
+   * the events appended since are read in the same write transaction, so the checkpoint it takes
+   * is the head: a service's runner that applied events past `checkpoint` meanwhile finds its
+   * rows there, rather than a checkpoint behind them that it would never go back to.
+   */
+  async promote(store: EventStore, checkpoint: string): Promise<void> {
     this.db.pragma(`threads = ${Math.min(7, availableParallelism() - 1)}`);
+    this.db.exec('BEGIN IMMEDIATE');
     try {
-      this.db.transaction(() => {
-        this.db.exec(`DROP TABLE ${membersByEnterprise.table};
-          ${membersByEnterprise.schema};
-          INSERT OR IGNORE INTO ${membersByEnterprise.table} (enterprise_id, member_id)
-            SELECT enterprise_id, member_id FROM temp.${STAGED} ORDER BY enterprise_id, member_id;
-          DROP TABLE temp.${STAGED};`);
-        this.db
-          .prepare(
-            `INSERT INTO checkpoints (projection, version, position) VALUES (?, ?, ?)
-             ON CONFLICT (projection) DO UPDATE SET version = excluded.version, position = excluded.position`,
-          )
-          .run(membersByEnterprise.name, membersByEnterprise.version, checkpoint);
-      })();
+      let head = checkpoint;
+      for await (const page of projectionPages(store, membersByEnterprise, checkpoint)) {
+        this.add(page.events.flatMap((e) => membersByEnterprise.rowsFor(e).map((r) => [r.enterpriseId, r.memberId] as const)));
+        head = page.scannedTo;
+      }
+      this.db.exec(`DROP TABLE ${membersByEnterprise.table};
+        ${membersByEnterprise.schema};
+        INSERT OR IGNORE INTO ${membersByEnterprise.table} (enterprise_id, member_id)
+          SELECT enterprise_id, member_id FROM temp.${STAGED} ORDER BY enterprise_id, member_id;
+        DROP TABLE temp.${STAGED};`);
+      saveCheckpoint(this.db, membersByEnterprise, head);
+      this.db.exec('COMMIT');
+    } catch (error) {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      throw error;
     } finally {
       this.db.pragma('threads = 0');
     }

@@ -33,15 +33,8 @@ export class ProjectionRunner<Row extends object> {
         db.prepare('DELETE FROM checkpoints WHERE projection = ?').run(projection.name);
       })();
     db.exec(projection.schema);
-    const fields = Object.keys(projection.columns) as Array<keyof Row & string>;
-    this.insert = db.prepare(
-      `INSERT OR IGNORE INTO ${projection.table} (${fields.map((f) => projection.columns[f]).join(', ')})
-       VALUES (${fields.map((f) => '@' + f).join(', ')})`,
-    );
-    const saveCheckpoint = db.prepare(
-      `INSERT INTO checkpoints (projection, version, position) VALUES (?, ?, ?)
-       ON CONFLICT (projection) DO UPDATE SET version = excluded.version, position = excluded.position`,
-    );
+    this.insert = rowInsert(db, projection, projection.table);
+    const save = db.prepare(SAVE_CHECKPOINT);
     this.applyPage = db.transaction((events: readonly RecordedEvent[], scannedTo?: string) => {
       const from = this.checkpoint();
       let last: string | undefined;
@@ -52,7 +45,7 @@ export class ProjectionRunner<Row extends object> {
       }
       // A filtered read looked further than its last event: the checkpoint goes as far as it looked.
       if (scannedTo !== undefined && (from === undefined || BigInt(scannedTo) > BigInt(from))) last = scannedTo;
-      if (last !== undefined) saveCheckpoint.run(projection.name, projection.version, last);
+      if (last !== undefined) save.run(projection.name, projection.version, last);
     });
   }
 
@@ -64,22 +57,12 @@ export class ProjectionRunner<Row extends object> {
   catchUp(onPage?: (checkpoint: string) => void): Promise<number> {
     const run = this.queue.then(async () => {
       let events = 0;
-      const types = this.projection.types;
-      if (types !== undefined && this.store.readAllOfTypes !== undefined) {
-        for await (const page of pagesOfTypes(this.store.readAllOfTypes.bind(this.store), types, this.checkpoint())) {
-          this.applyPage(page.events, page.scannedTo);
-          events += page.events.length;
-          onPage?.(page.scannedTo);
-        }
-        return events;
+      for await (const page of projectionPages(this.store, this.projection, this.checkpoint())) {
+        this.applyPage(page.events, page.scannedTo);
+        events += page.events.length;
+        onPage?.(page.scannedTo);
       }
-      for (;;) {
-        const page = await this.store.readAll({ after: this.checkpoint(), maxCount: PAGE });
-        if (page.length === 0) return events;
-        this.applyPage(page);
-        events += page.length;
-        onPage?.(page[page.length - 1].position);
-      }
+      return events;
     });
     this.queue = run.catch(() => undefined);
     return run;
@@ -139,8 +122,34 @@ export class ProjectionRunner<Row extends object> {
 }
 
 /**
- * Rebuilds a projection's table from zero in one transaction (a reader sees the old rows or the
- * new ones, never half), reporting progress in log positions. Answers the events it read.
+ * The log after `after`, a page at a time up to the head, each page with how far it looked:
+ * only the projection's types when it reads few and the store can pass the rest over.
+ */
+export async function* projectionPages(
+  store: EventStore,
+  projection: Projection<object>,
+  after: string | undefined,
+): AsyncGenerator<{ readonly events: RecordedEvent[]; readonly scannedTo: string }> {
+  if (projection.types !== undefined && store.readAllOfTypes !== undefined) {
+    yield* pagesOfTypes(store.readAllOfTypes.bind(store), projection.types, after);
+    return;
+  }
+  for (;;) {
+    const events = await store.readAll({ after, maxCount: PAGE });
+    if (events.length === 0) return;
+    after = events[events.length - 1].position;
+    yield { events, scannedTo: after };
+  }
+}
+
+/**
+ * Rebuilds a projection's table from zero beside the serving one, reporting progress in log
+ * positions; answers the events it read. The log is read with no lock on the read-model file,
+ * the rows staged in a TEMP table (this connection's own); then, in one write transaction, the
+ * events appended meanwhile are read too and the staged rows replace the table's, with the
+ * checkpoint. So a reader sees the old rows or the new ones, never half; a service's runner is
+ * never kept waiting longer than that last step; and whatever the service applied before it is
+ * in the new rows, so its checkpoint never goes back past what the runner has already applied.
  */
 export async function rebuildProjection<Row extends object>(
   db: Database.Database,
@@ -148,17 +157,60 @@ export async function rebuildProjection<Row extends object>(
   projection: Projection<Row>,
   onProgress: (done: number, total: number) => void,
 ): Promise<number> {
-  const runner = new ProjectionRunner(db, store, projection);
-  const total = Number((await store.headPosition()) ?? 0);
-  db.exec('BEGIN IMMEDIATE');
+  // Drops a table of another version and creates the table if need be.
+  new ProjectionRunner(db, store, projection);
+  const staged = `temp.${projection.table}_rebuilt`;
+  db.exec(
+    `DROP TABLE IF EXISTS ${staged}; CREATE TEMP TABLE ${projection.table}_rebuilt AS SELECT * FROM main.${projection.table} WHERE 0`,
+  );
   try {
-    db.prepare(`DELETE FROM ${projection.table}`).run();
-    db.prepare('DELETE FROM checkpoints WHERE projection = ?').run(projection.name);
-    const events = await runner.catchUp((checkpoint) => onProgress(Number(checkpoint), total));
-    db.exec('COMMIT');
+    const stage = rowInsert(db, projection, staged);
+    const stagePage = db.transaction((events: readonly RecordedEvent[]) => {
+      for (const event of events) for (const row of projection.rowsFor(event)) stage.run(row);
+    });
+    const total = Number((await store.headPosition()) ?? 0);
+    let events = 0;
+    let scannedTo: string | undefined;
+    const readOn = async (report: boolean) => {
+      for await (const page of projectionPages(store, projection, scannedTo)) {
+        stagePage(page.events);
+        events += page.events.length;
+        scannedTo = page.scannedTo;
+        if (report) onProgress(Number(scannedTo), Math.max(total, Number(scannedTo)));
+      }
+    };
+    await readOn(true);
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      await readOn(false);
+      db.exec(`DELETE FROM main.${projection.table}; INSERT OR IGNORE INTO main.${projection.table} SELECT * FROM ${staged}`);
+      if (scannedTo === undefined) db.prepare('DELETE FROM checkpoints WHERE projection = ?').run(projection.name);
+      else saveCheckpoint(db, projection, scannedTo);
+      db.exec('COMMIT');
+    } catch (error) {
+      if (db.inTransaction) db.exec('ROLLBACK');
+      throw error;
+    }
+    if (scannedTo !== undefined) onProgress(Number(scannedTo), Math.max(total, Number(scannedTo)));
     return events;
-  } catch (error) {
-    if (db.inTransaction) db.exec('ROLLBACK');
-    throw error;
+  } finally {
+    db.exec(`DROP TABLE IF EXISTS ${staged}`);
   }
+}
+
+const SAVE_CHECKPOINT = `INSERT INTO checkpoints (projection, version, position) VALUES (?, ?, ?)
+  ON CONFLICT (projection) DO UPDATE SET version = excluded.version, position = excluded.position`;
+
+/** Records how far a projection's table has applied the log, and in which version. */
+export function saveCheckpoint(db: Database.Database, projection: Projection<object>, position: string): void {
+  db.prepare(SAVE_CHECKPOINT).run(projection.name, projection.version, position);
+}
+
+/** Inserts a projection's row into `table` (a row already there is left as it is). */
+function rowInsert<Row extends object>(db: Database.Database, projection: Projection<Row>, table: string): Database.Statement {
+  const fields = Object.keys(projection.columns) as Array<keyof Row & string>;
+  return db.prepare(
+    `INSERT OR IGNORE INTO ${table} (${fields.map((f) => projection.columns[f]).join(', ')})
+     VALUES (${fields.map((f) => '@' + f).join(', ')})`,
+  );
 }
