@@ -13,6 +13,8 @@ interface BadRequest {
   readonly code: string;
   /** The field that details must name. */
   readonly field?: string;
+  /** What that field's message must say. */
+  readonly message?: RegExp;
 }
 
 const park = { parkId: 'p-new', name: 'New park', cityId: 'nanchang', level: 'national', effectiveDate: '2015-03-01' };
@@ -476,6 +478,17 @@ const BAD_REQUESTS: BadRequest[] = [
     ] as const
   ).map(([title, path]) => ({ title, method: 'get' as const, path, status: 400, code: 'VALIDATION_FAILED' })),
   {
+    // The changes run between two knowledge instants (since, until]: a knownAt, which other
+    // reports take, would otherwise be passed over and the answer run to now.
+    title: 'changes asked with knownAt instead of until',
+    method: 'get',
+    path: '/figures/changes?scope=province&asOf=2016-06-30&since=2016-07-01T00:00:00Z&knownAt=2016-08-01T00:00:00Z',
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    field: 'knownAt',
+    message: /until/,
+  },
+  {
     title: 'figures of a park that does not exist',
     method: 'get',
     path: '/figures?scope=park:nowhere&asOf=2016-06-30',
@@ -518,6 +531,8 @@ describe('bad input over HTTP', () => {
     expectRefusal(res, bad.status, bad.code);
     if (bad.field !== undefined)
       expect(res.body.details).toEqual(expect.arrayContaining([expect.objectContaining({ field: bad.field })]));
+    if (bad.message !== undefined)
+      expect(res.body.details.find((d: { field: string }) => d.field === bad.field).messages.join(' ')).toMatch(bad.message);
     expect(await api.head()).toBe(before);
   });
 

@@ -1,15 +1,21 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsOptional, IsString, Matches } from 'class-validator';
+import { ApiHideProperty, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsEmpty, IsOptional, IsString, Matches } from 'class-validator';
 import { Reads } from '../../auth/access.decorators.js';
 import { Meta, type RequestMeta } from '../../http/request-meta.js';
 import { IsLedgerDate } from '../../http/validators.js';
 import { validationFailed } from '../../shared/domain-error.js';
-import { ApiReport, ScopeParam } from '../get-figures/get-figures.http.js';
+import { ApiReport, ScopeOnlyParam } from '../get-figures/get-figures.http.js';
 import { ExplainChanges } from './explain-changes.query.js';
 
-export class ChangesParams extends ScopeParam {
+export class ChangesParams extends ScopeOnlyParam {
+  // The other reports' knowledge instant: here the changes run from since to until, so a knownAt
+  // is refused with that said, rather than passed over with the answer running to now.
+  @ApiHideProperty()
+  @IsEmpty({ message: 'knownAt does not apply to changes, which run from since to until: pass until (default now)' })
+  knownAt?: never;
+
   @ApiProperty({ example: '2016-06-30' })
   @IsLedgerDate()
   asOf!: string;

@@ -29,12 +29,16 @@ import { type ExportLang, figuresTable } from '../exports/report-table.js';
 import { SCOPE_EXAMPLE, SCOPE_PATTERN } from '../report-scope.js';
 import { GetFigures } from './get-figures.query.js';
 
-export class ScopeParam {
+/** The scope a report is about. */
+export class ScopeOnlyParam {
   @ApiProperty({ example: 'province', description: SCOPE_EXAMPLE })
   @IsString()
   @Matches(SCOPE_PATTERN, { message: `scope must be ${SCOPE_EXAMPLE}` })
   scope!: string;
+}
 
+/** The scope, and the knowledge instant a report is read at. */
+export class ScopeParam extends ScopeOnlyParam {
   @ApiPropertyOptional({
     example: '2016-07-05T09:00:00+08:00',
     description: 'Only facts and voids recorded up to this instant; default now',
