@@ -39,7 +39,12 @@ export class MemberRoster implements OnApplicationBootstrap {
   }
 
   onApplicationBootstrap(): void {
-    this.runner.start((error) => this.logger.error({ err: { type: (error as Error)?.name } }, 'member roster stopped'));
+    this.runner.start((error) =>
+      this.logger.error(
+        { err: { type: (error as Error)?.name, message: (error as Error)?.message } },
+        'member roster could not follow the log; retrying from its checkpoint',
+      ),
+    );
   }
 
   /** Called by the composition root before the store closes. */

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { Projection } from '../../projections/projection.js';
 import { type EventStore, type RecordedEvent, type Subscription } from '../event-store/event-store.port.js';
 import { pagesOfTypes } from '../event-store/pages-of-types.js';
+import { RetryLater } from '../shared/retry-later.js';
 
 const PAGE = 1000;
 
@@ -18,6 +19,11 @@ export class ProjectionRunner<Row extends object> {
   private readonly applyPage: (events: readonly RecordedEvent[], scannedTo?: string) => void;
   private starting?: Promise<void>;
   private stopped = false;
+  private onError: (error: unknown) => void = () => undefined;
+  /** The checkpoint this runner last saw saved: deliveries at or before it wake nothing. */
+  private applied?: string;
+  private woken = false;
+  private readonly retry = new RetryLater();
 
   constructor(
     private readonly db: Database.Database,
@@ -59,6 +65,7 @@ export class ProjectionRunner<Row extends object> {
       let events = 0;
       for await (const page of projectionPages(this.store, this.projection, this.checkpoint())) {
         this.applyPage(page.events, page.scannedTo);
+        this.applied = this.checkpoint();
         events += page.events.length;
         onPage?.(page.scannedTo);
       }
@@ -69,52 +76,65 @@ export class ProjectionRunner<Row extends object> {
   }
 
   /**
-   * Follows the log live from the checkpoint. The events delivered in one turn of the event loop
-   * (a page the subscription read) are applied in one transaction, not one each: a commit per
-   * event cost more than the rows.
+   * Follows the log live. The subscription only wakes a catch-up, which reads from the durable
+   * checkpoint itself: the events delivered in one turn of the event loop are applied in one
+   * transaction (a commit per event cost more than the rows), and an event whose page failed (the
+   * file locked by another process past the busy timeout, say) is read again, never passed over.
+   * A failed catch-up or a dropped subscription is retried from the checkpoint (RetryLater).
    */
   start(onError: (error: unknown) => void): void {
+    this.onError = onError;
     // What the log already holds is read in pages first (filtered when the projection reads few types).
     this.starting = this.catchUp().then(
-      () => this.follow(onError),
-      (error: unknown) => onError(error),
+      () => this.follow(),
+      (error: unknown) => this.failed(error),
     );
   }
 
-  private follow(onError: (error: unknown) => void): void {
+  private follow(): void {
     if (this.stopped) return;
-    let pending: RecordedEvent[] = [];
-    this.subscription = this.store.subscribeToAll(
+    const subscription = this.store.subscribeToAll(
       (event) => {
-        pending.push(event);
-        if (pending.length === 1)
-          this.queue = this.queue
-            .then(() => new Promise((resolve) => setImmediate(resolve)))
-            .then(() => {
-              const page = pending;
-              pending = [];
-              try {
-                this.applyPage(page);
-              } catch {
-                // As before pages: each event alone, so one that fails fails alone.
-                for (const one of page)
-                  try {
-                    this.applyPage([one]);
-                  } catch (error) {
-                    onError(error);
-                  }
-              }
-            })
-            .catch(onError);
-        // A long catch-up waits for its page to land instead of reading on without bound.
-        return pending.length >= PAGE ? this.queue.then(() => undefined) : undefined;
+        if (this.applied === undefined || BigInt(event.position) > BigInt(this.applied)) this.wake();
+        return undefined;
       },
-      { after: this.checkpoint(), onError },
+      {
+        after: this.checkpoint(),
+        onError: (error) => {
+          if (this.subscription === subscription) this.subscription = undefined;
+          this.failed(error);
+        },
+      },
     );
+    this.subscription = subscription;
+  }
+
+  /** A catch-up after this turn's deliveries, unless one is already waiting to start. */
+  private wake(): void {
+    if (this.woken || this.stopped) return;
+    this.woken = true;
+    setImmediate(() => {
+      this.woken = false;
+      if (this.stopped) return;
+      this.catchUp().then(
+        () => this.retry.succeeded(),
+        (error: unknown) => this.failed(error),
+      );
+    });
+  }
+
+  private failed(error: unknown): void {
+    if (this.stopped) return;
+    this.onError(error);
+    this.retry.schedule(() => {
+      if (this.subscription === undefined) this.follow();
+      this.wake();
+    });
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.retry.cancel();
     await this.starting;
     await this.subscription?.stop();
     await this.queue;

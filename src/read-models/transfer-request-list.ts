@@ -65,7 +65,12 @@ export class TransferRequestList implements OnApplicationBootstrap {
   }
 
   onApplicationBootstrap(): void {
-    this.runner.start((error) => this.logger.error({ err: { type: (error as Error)?.name } }, 'transfer request list stopped'));
+    this.runner.start((error) =>
+      this.logger.error(
+        { err: { type: (error as Error)?.name, message: (error as Error)?.message } },
+        'transfer request list could not follow the log; retrying from its checkpoint',
+      ),
+    );
   }
 
   /** Called by the composition root before the store closes. */

@@ -6,6 +6,7 @@ import { EVENT_STORE, type EventStore, type Subscription } from '../../event-sto
 import { LOGGER } from '../../http/logging.js';
 import { CLOCK, type Clock } from '../../shared/clock.js';
 import { DomainError } from '../../shared/domain-error.js';
+import { RetryLater } from '../../shared/retry-later.js';
 import { READ_MODEL_DB } from '../read-model-store.js';
 import { BuildGoneError, type Build, FigureBuilds, FIGURES_VERSION } from './figure-builds.js';
 import { catchUpBuild, rebuildFigures } from './figure-builder.js';
@@ -58,6 +59,7 @@ export class FiguresReadModel implements OnApplicationBootstrap {
   private ready?: Promise<void>;
   private queue: Promise<unknown> = Promise.resolve();
   private subscription?: Subscription;
+  private readonly retry = new RetryLater();
   private stopped = false;
 
   constructor(
@@ -141,11 +143,20 @@ export class FiguresReadModel implements OnApplicationBootstrap {
     if (this.stopped) return;
     // The subscription only wakes the catch-up, which reads pages itself: events it already applied are passed over.
     const applied = (position: string) => BigInt(position) <= BigInt(this.serving?.checkpoint ?? '0');
-    this.subscription = this.store.subscribeToAll((event) => (applied(event.position) ? undefined : this.catchUp()), {
-      after: this.serving?.checkpoint ?? undefined,
-      onError: (error) =>
-        this.logger.error({ err: { type: (error as Error)?.name } }, 'figures read model stopped following the log'),
-    });
+    this.subscription = this.store.subscribeToAll(
+      (event) => (applied(event.position) ? undefined : this.catchUp().then(() => this.retry.succeeded())),
+      {
+        after: this.serving?.checkpoint ?? undefined,
+        // A dropped subscription, or a catch-up that failed: follow again from the serving checkpoint, later.
+        onError: (error) => {
+          const delay = this.retry.schedule(() => this.follow());
+          this.logger.error(
+            { err: { type: (error as Error)?.name, message: (error as Error)?.message }, retryInMs: delay },
+            'figures read model stopped following the log; following again shortly',
+          );
+        },
+      },
+    );
   }
 
   /** Applies what the log holds beyond the serving build's checkpoint; callers share one pass. */
@@ -222,6 +233,7 @@ export class FiguresReadModel implements OnApplicationBootstrap {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.retry.cancel();
     await this.subscription?.stop();
     await this.ready?.catch(() => undefined);
     await this.queue;
