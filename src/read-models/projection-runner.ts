@@ -20,9 +20,10 @@ export class ProjectionRunner<Row extends object> {
   private starting?: Promise<void>;
   private stopped = false;
   private onError: (error: unknown) => void = () => undefined;
-  /** The checkpoint this runner last saw saved: deliveries at or before it wake nothing. */
-  private applied?: string;
-  private woken = false;
+  /** Events the subscription delivered this turn, applied together. */
+  private delivered: RecordedEvent[] = [];
+  /** A pass failed: what the subscription delivers since may not follow the checkpoint, so the next pass reads from it. */
+  private behind = false;
   private readonly retry = new RetryLater();
 
   constructor(
@@ -61,26 +62,34 @@ export class ProjectionRunner<Row extends object> {
 
   /** Applies everything appended so far; concurrent callers share one pass. Resolves to the events read. */
   catchUp(onPage?: (checkpoint: string) => void): Promise<number> {
-    const run = this.queue.then(async () => {
-      let events = 0;
-      for await (const page of projectionPages(this.store, this.projection, this.checkpoint())) {
-        this.applyPage(page.events, page.scannedTo);
-        this.applied = this.checkpoint();
-        events += page.events.length;
-        onPage?.(page.scannedTo);
-      }
-      return events;
-    });
+    return this.enqueue(() => this.pull(onPage));
+  }
+
+  /** Runs `work` after the passes already queued (one at a time: each reads the checkpoint the last one left). */
+  private enqueue<T>(work: () => Promise<T> | T): Promise<T> {
+    const run = this.queue.then(work);
     this.queue = run.catch(() => undefined);
     return run;
   }
 
+  /** Reads the log from the checkpoint to the head and applies it, a page per transaction. */
+  private async pull(onPage?: (checkpoint: string) => void): Promise<number> {
+    let events = 0;
+    for await (const page of projectionPages(this.store, this.projection, this.checkpoint())) {
+      this.applyPage(page.events, page.scannedTo);
+      events += page.events.length;
+      onPage?.(page.scannedTo);
+    }
+    return events;
+  }
+
   /**
-   * Follows the log live. The subscription only wakes a catch-up, which reads from the durable
-   * checkpoint itself: the events delivered in one turn of the event loop are applied in one
-   * transaction (a commit per event cost more than the rows), and an event whose page failed (the
-   * file locked by another process past the busy timeout, say) is read again, never passed over.
-   * A failed catch-up or a dropped subscription is retried from the checkpoint (RetryLater).
+   * Follows the log live. The events delivered in one turn of the event loop (a page the
+   * subscription read) are applied in one transaction: a commit per event cost more than the
+   * rows. When a page fails (the read-model file locked by another process past the busy
+   * timeout, say), what was delivered is dropped and the next pass reads the log from the durable
+   * checkpoint instead, so the failed events are applied then, never passed over. A failed pass
+   * or a dropped subscription is retried from the checkpoint (RetryLater).
    */
   start(onError: (error: unknown) => void): void {
     this.onError = onError;
@@ -95,8 +104,10 @@ export class ProjectionRunner<Row extends object> {
     if (this.stopped) return;
     const subscription = this.store.subscribeToAll(
       (event) => {
-        if (this.applied === undefined || BigInt(event.position) > BigInt(this.applied)) this.wake();
-        return undefined;
+        this.delivered.push(event);
+        if (this.delivered.length === 1) setImmediate(() => this.applyDelivered());
+        // A long catch-up waits for its page to land instead of reading on without bound.
+        return this.delivered.length >= PAGE ? this.queue.then(() => undefined) : undefined;
       },
       {
         after: this.checkpoint(),
@@ -109,26 +120,33 @@ export class ProjectionRunner<Row extends object> {
     this.subscription = subscription;
   }
 
-  /** A catch-up after this turn's deliveries, unless one is already waiting to start. */
-  private wake(): void {
-    if (this.woken || this.stopped) return;
-    this.woken = true;
-    setImmediate(() => {
-      this.woken = false;
-      if (this.stopped) return;
-      this.catchUp().then(
-        () => this.retry.succeeded(),
-        (error: unknown) => this.failed(error),
-      );
-    });
+  /** Applies what the subscription delivered this turn, or, after a failure, what the log holds past the checkpoint. */
+  private applyDelivered(): void {
+    const page = this.delivered;
+    this.delivered = [];
+    if (this.stopped) return;
+    this.enqueue<unknown>(() => (this.behind ? this.pull() : this.applyPage(page))).then(
+      () => {
+        this.behind = false;
+        this.retry.succeeded();
+      },
+      (error: unknown) => this.failed(error),
+    );
   }
 
   private failed(error: unknown): void {
     if (this.stopped) return;
+    this.behind = true;
     this.onError(error);
     this.retry.schedule(() => {
       if (this.subscription === undefined) this.follow();
-      this.wake();
+      this.enqueue(() => this.pull()).then(
+        () => {
+          this.behind = false;
+          this.retry.succeeded();
+        },
+        (again: unknown) => this.failed(again),
+      );
     });
   }
 

@@ -136,7 +136,10 @@ describe('live followers after a failure', () => {
       await join1(3);
 
       await eventually(() => runner.checkpoint() === '3');
-      expect(rosterRows()).toEqual(['m1', 'm2', 'm3']);
+      // Following again, not only caught up once: the next join is applied as it is recorded.
+      await join1(4);
+      await eventually(() => runner.checkpoint() === '4');
+      expect(rosterRows()).toEqual(['m1', 'm2', 'm3', 'm4']);
       expect(errors).toHaveLength(1);
     },
     RETRIES_WAIT_MS,
@@ -158,8 +161,10 @@ describe('live followers after a failure', () => {
       await join1(3);
 
       await eventually(async () => (await model.health()).lag === 0);
+      await join1(4);
+      await eventually(async () => (await model.health()).lag === 0);
       const { index, position } = await model.current();
-      expect(position).toBe('3');
+      expect(position).toBe('4');
       expect(index).toBeDefined();
     },
     RETRIES_WAIT_MS,
