@@ -7,6 +7,7 @@ import { DomainError } from '../shared/domain-error.js';
 import { jsonBodies } from './body-parsing.js';
 import { ErrorResponseFilter } from './error-response.js';
 import { requestLogging } from './logging.js';
+import { noQueryOnCommands } from './no-query-on-commands.js';
 import { serverTiming } from './server-timing.js';
 
 /** Flattens class-validator's tree into one entry per bad field (`to.enterpriseId`). */
@@ -34,6 +35,7 @@ export function configureApp(app: INestApplication, config: LedgerConfig, logger
   // (localhost, behind a TLS proxy), it would send the docs page's scripts to an HTTPS port.
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   app.use(requestLogging(logger));
+  app.use(noQueryOnCommands());
   app.use(jsonBodies(config.bodyLimitBytes));
   app.useGlobalPipes(
     new ValidationPipe({

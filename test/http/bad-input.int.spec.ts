@@ -477,6 +477,34 @@ const BAD_REQUESTS: BadRequest[] = [
       ['a daily series of more than 1000 points', '/series?scope=province&from=2010-01-01&to=2016-06-30&every=day'],
     ] as const
   ).map(([title, path]) => ({ title, method: 'get' as const, path, status: 400, code: 'VALIDATION_FAILED' })),
+  // A command's fields go in its body: one in the query string would be passed over (a replay
+  // recorded twice, a stale revision not checked), so it is refused, naming the parameter.
+  {
+    title: 'a headcount whose commandId is in the query string',
+    path: '/enterprises/e1/headcount?commandId=q-1',
+    body: headcount,
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    field: 'commandId',
+    message: /JSON body/,
+  },
+  {
+    title: 'a category change whose expectedRevision is in the query string',
+    path: '/members/m1/category?expectedRevision=0',
+    body: { category: 'migrant', effectiveDate: '2017-01-01' },
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    field: 'expectedRevision',
+  },
+  {
+    title: 'an import with a query string',
+    path: '/imports?dryRun=1',
+    body: '{"command":"registerPark","parkId":"p-q","name":"Q","cityId":"nanchang","level":"national","effectiveDate":"2015-03-01"}\n',
+    contentType: 'application/x-ndjson',
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    field: 'dryRun',
+  },
   {
     // The changes run between two knowledge instants (since, until]: a knownAt, which other
     // reports take, would otherwise be passed over and the answer run to now.
