@@ -63,6 +63,24 @@ export function knowledge(field: string, value: string | undefined, now: Date): 
 }
 
 /**
+ * The instant a knowledge cut can stand on for good: the later of now and the last recorded fact
+ * (recording instants strictly increase, and run ahead of the clock only to stay increasing).
+ * A fact recorded from now on gets a later instant, so a cut at or before this one never moves.
+ */
+export function settledUpTo({ index }: ServingIndex, now: Date): number {
+  return Math.max(now.getTime(), index.eventCount === 0 ? 0 : index.recordedMsOf(index.eventCount - 1));
+}
+
+/**
+ * An instant asked after `settledUpTo` is read as none asked (everything recorded so far): cut
+ * there, the same question would get another answer as facts are recorded up to it, whereas an
+ * answer reports an instant that gives it again (reportedKnownAt).
+ */
+export function settled(k: Knowledge, serving: ServingIndex, now: Date): Knowledge {
+  return k.asked && k.knownMs > settledUpTo(serving, now) ? knowledge('knownAt', undefined, now) : k;
+}
+
+/**
  * The knowledge instant an answer reports: the one asked, or else the recordedAt of the last fact
  * it reflects (just before now when there is none). Recording instants strictly increase along
  * the log, so asking again with this instant gives the same answer whatever is recorded later.

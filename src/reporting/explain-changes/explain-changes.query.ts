@@ -5,9 +5,10 @@ import type { Caller } from '../../auth/principal.js';
 import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port.js';
 import { FiguresReadModel } from '../../read-models/figures/figures-read-model.js';
 import { CLOCK, type Clock } from '../../shared/clock.js';
+import { parseInstant } from '../../shared/dates.js';
 import { validationFailed } from '../../shared/domain-error.js';
 import { ReportScopes } from '../report-scope.js';
-import { knowledge, reportedKnownAt, type Totals, totalsOf } from '../totals.js';
+import { knowledge, reportedKnownAt, settled, settledUpTo, type Totals, totalsOf } from '../totals.js';
 
 export interface ChangeEntry {
   readonly eventId: string;
@@ -58,6 +59,9 @@ const FIGURE_NAMES = STOCK.map((s) => (['regular', 'migrant', 'dispatched'].incl
  * recorded in (since, until] that moved a figure of the scope as of asOf, with its effect; the
  * effects on `members` add up exactly to after − before.
  */
+/** A page's cursor: the last position it listed, and the until of the window its pages explain (ms). */
+const CURSOR = /^([1-9]\d{0,18})(?:\.(\d{1,16}))?$/;
+
 @QueryHandler(ExplainChanges)
 export class ExplainChangesHandler implements IQueryHandler<ExplainChanges> {
   constructor(
@@ -70,15 +74,26 @@ export class ExplainChangesHandler implements IQueryHandler<ExplainChanges> {
   async execute({ scope, asOf, since, until, limit, cursor, caller }: ExplainChanges): Promise<ChangesView> {
     const now = this.clock.now();
     const from = knowledge('since', since, now);
-    const to = knowledge('until', until, now);
-    if (from.knownMs > to.knownMs) throw validationFailed('since', 'since must not be after until');
-    if (cursor !== undefined && !/^[1-9]\d{0,18}$/.test(cursor))
-      throw validationFailed('cursor', 'cursor must be a nextCursor from an earlier page');
+    const later = cursor === undefined ? null : CURSOR.exec(cursor);
+    if (cursor !== undefined && !later) throw validationFailed('cursor', 'cursor must be a nextCursor from an earlier page');
+    // A later page explains the same window as the first: its until travels in the cursor.
+    const pinned = later?.[2] === undefined ? undefined : new Date(Number(later[2])).toISOString();
+    if (pinned !== undefined && until !== undefined && parseInstant(until)?.toISOString() !== pinned)
+      throw validationFailed('cursor', 'this cursor belongs to pages with another until: ask again from the first page');
+    const asked = knowledge('until', pinned ?? until, now);
+    if (from.knownMs > asked.knownMs) throw validationFailed('since', 'since must not be after until');
     const serving = await this.readModel.current();
+    const settledMs = settledUpTo(serving, now);
+    if (from.knownMs > settledMs)
+      throw validationFailed(
+        'since',
+        `since must not be after now (${new Date(settledMs).toISOString()}): nothing is recorded after it yet`,
+      );
+    const to = settled(asked, serving, now);
     const s = this.scopes.resolve(serving.index, scope, caller);
     const withParks = s.kind === 'province' || s.kind === 'city';
     const { index } = serving;
-    const after = cursor === undefined ? 0 : Number(cursor);
+    const after = later ? Number(later[1]) : 0;
     const all = index.changes(s.ref, asOf, from.knownMs, to.knownMs).filter((c) => index.positionOf(c.event) > after);
     const page = all.slice(0, limit);
     const entries: ChangeEntry[] = [];
@@ -99,15 +114,16 @@ export class ExplainChangesHandler implements IQueryHandler<ExplainChanges> {
         effects,
       });
     }
+    const untilAt = reportedKnownAt(serving, to, now);
     return {
       scope,
       asOf,
       since: from.knownAt,
-      until: reportedKnownAt(serving, to, now),
+      until: untilAt,
       before: totalsOf(index.stocks(s.ref, asOf, from.knownMs).sums[0], withParks),
       after: totalsOf(index.stocks(s.ref, asOf, to.knownMs).sums[0], withParks),
       entries,
-      nextCursor: all.length > limit ? String(index.positionOf(page[page.length - 1].event)) : null,
+      nextCursor: all.length > limit ? `${index.positionOf(page[page.length - 1].event)}.${Date.parse(untilAt)}` : null,
     };
   }
 }

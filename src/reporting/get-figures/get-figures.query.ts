@@ -6,7 +6,7 @@ import { FiguresReadModel } from '../../read-models/figures/figures-read-model.j
 import { CLOCK, type Clock } from '../../shared/clock.js';
 import { validationFailed } from '../../shared/domain-error.js';
 import { ReportScopes } from '../report-scope.js';
-import { knowledge, reportedKnownAt, positionAt, type Totals, totalsOf } from '../totals.js';
+import { knowledge, settled, reportedKnownAt, positionAt, type Totals, totalsOf } from '../totals.js';
 
 export interface FiguresView {
   readonly scope: string;
@@ -46,8 +46,9 @@ export class GetFiguresHandler implements IQueryHandler<GetFigures> {
   ) {}
 
   async execute({ scope, asOf, knownAt, groupBy, caller }: GetFigures): Promise<FiguresView> {
-    const k = knowledge('knownAt', knownAt, this.clock.now());
+    const asked = knowledge('knownAt', knownAt, this.clock.now());
     const serving = await this.readModel.current();
+    const k = settled(asked, serving, this.clock.now());
     const s = this.scopes.resolve(serving.index, scope, caller);
     if (groupBy !== undefined && !GROUPINGS[s.kind].includes(groupBy))
       throw validationFailed('groupBy', `a ${s.kind} scope can be grouped by ${GROUPINGS[s.kind].join(', ')}`);

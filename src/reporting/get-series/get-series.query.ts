@@ -5,7 +5,7 @@ import { FiguresReadModel } from '../../read-models/figures/figures-read-model.j
 import { CLOCK, type Clock } from '../../shared/clock.js';
 import { validationFailed } from '../../shared/domain-error.js';
 import { ReportScopes } from '../report-scope.js';
-import { knowledge, reportedKnownAt, positionAt, type Totals, totalsOf } from '../totals.js';
+import { knowledge, settled, reportedKnownAt, positionAt, type Totals, totalsOf } from '../totals.js';
 
 export type Every = 'day' | 'month' | 'quarter' | 'year';
 export const MAX_POINTS = 1000;
@@ -69,8 +69,9 @@ export class GetSeriesHandler implements IQueryHandler<GetSeries> {
     const ends = periodEnds(from, to, every);
     if (ends.length > MAX_POINTS)
       throw validationFailed('every', `at most ${MAX_POINTS} points per series; ask for a shorter period or a longer step`);
-    const k = knowledge('knownAt', knownAt, this.clock.now());
+    const asked = knowledge('knownAt', knownAt, this.clock.now());
     const serving = await this.readModel.current();
+    const k = settled(asked, serving, this.clock.now());
     const s = this.scopes.resolve(serving.index, scope, caller);
     const withParks = s.kind === 'province' || s.kind === 'city';
     return {

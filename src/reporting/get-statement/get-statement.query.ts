@@ -7,7 +7,7 @@ import { FiguresReadModel } from '../../read-models/figures/figures-read-model.j
 import { CLOCK, type Clock } from '../../shared/clock.js';
 import { validationFailed } from '../../shared/domain-error.js';
 import { ReportScopes } from '../report-scope.js';
-import { knowledge, reportedKnownAt, positionAt } from '../totals.js';
+import { knowledge, settled, reportedKnownAt, positionAt } from '../totals.js';
 
 export interface StatementView {
   readonly scope: string;
@@ -49,8 +49,9 @@ export class GetStatementHandler implements IQueryHandler<GetStatement> {
 
   async execute({ scope, from, to, knownAt, caller }: GetStatement): Promise<StatementView> {
     if (from > to) throw validationFailed('from', 'from must not be after to');
-    const k = knowledge('knownAt', knownAt, this.clock.now());
+    const asked = knowledge('knownAt', knownAt, this.clock.now());
     const serving = await this.readModel.current();
+    const k = settled(asked, serving, this.clock.now());
     const s = this.scopes.resolve(serving.index, scope, caller);
     const sums = serving.index.statement(s.ref, from, to, k.knownMs);
     // FLOW_SLOTS order: joined by category, left by reason, category changes by pair, unions.
