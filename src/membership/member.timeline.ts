@@ -43,6 +43,17 @@ export const foldHistory = (memberId: string, events: ReadonlyArray<Stored<Membe
   events.reduce(evolveHistory, emptyHistory(memberId));
 
 /** The facts as they stood at knowledge instant `knownAt`: later facts and later voids removed. */
+/**
+ * The knowledge instant a member read stands on: the one asked, unless it is after both `now` and
+ * the stream's last recording (then none: everything recorded so far). Recording instants
+ * strictly increase and run ahead of the clock only to do so, so a fact recorded from now on is
+ * stamped after this; an instant further on would answer differently as facts reach it.
+ */
+export function settledKnownAt(knownAt: string | undefined, now: string, lastRecordedAt: string | undefined): string | undefined {
+  if (knownAt === undefined) return undefined;
+  return knownAt > now && (lastRecordedAt === undefined || knownAt > lastRecordedAt) ? undefined : knownAt;
+}
+
 export function historyKnownAt(history: MemberHistory, knownAt: string | undefined): MemberHistory {
   if (knownAt === undefined) return history;
   return {

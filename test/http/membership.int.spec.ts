@@ -184,6 +184,20 @@ describe('membership over HTTP', () => {
       expectRefusal(res, 404, 'NOT_FOUND');
       expect(res.body.details).toEqual({ enterpriseId: 'e-unknown' });
     });
+
+    it('given a resident ID number whose birth date is after today in Asia/Shanghai (2030-01-01, or tomorrow), when the worker joins, then 400 VALIDATION_FAILED on personId and nothing is recorded', async () => {
+      for (const [memberId, birth] of [
+        ['m-unborn', '20300101'],
+        ['m-born-tomorrow', '20261125'],
+      ]) {
+        const res = await api.join(memberId, person(6, birth), 'eA1', '2016-01-01');
+        expectRefusal(res, 400, 'VALIDATION_FAILED');
+        expect(res.body.details).toEqual([
+          { field: 'personId', messages: ['personId holds a birth date in the future (after today, 2026-11-24, Asia/Shanghai)'] },
+        ]);
+        expectRefusal(await api.member(memberId), 404, 'NOT_FOUND');
+      }
+    });
   });
 
   describe('knowledge instants (knownAt)', () => {
@@ -278,6 +292,30 @@ describe('membership over HTTP', () => {
         actor: 'test-admin',
         data: { voidedEventId: moved.body.eventId, reason: 'recorded for the wrong member' },
       });
+    });
+
+    it('given the history asked as known at the transfer, before its void, then it ends at the transfer with no void mark; at a future instant it is the history now; any other parameter is 400', async () => {
+      const now = await api.history('m-void');
+      const [join, transfer] = now.body.entries;
+      const then = await api.get(`/members/m-void/history?knownAt=${encodeURIComponent(transfer.recordedAt)}`);
+      expect(then.status).toBe(200);
+      const { voided, ...unvoided } = transfer;
+      expect(voided).toBeDefined();
+      expect(then.body).toEqual({ memberId: 'm-void', knownAt: transfer.recordedAt, entries: [join, unvoided] });
+      expect(now.body.knownAt).toBeNull();
+
+      const future = await api.get('/members/m-void/history?knownAt=2099-01-01T00:00:00Z');
+      expect(future.body).toEqual(now.body);
+      expectRefusal(
+        await api.get(`/members/m-void/history?knownAt=${encodeURIComponent(join.recordedAt)}&x=1`),
+        400,
+        'VALIDATION_FAILED',
+      );
+      expect((await api.member('m-void', { knownAt: '2099-01-01T00:00:00Z' })).body).toEqual((await api.member('m-void')).body);
+      const asOf = await api.get('/members/m-void/history?asOf=2016-03-01');
+      expectRefusal(asOf, 400, 'VALIDATION_FAILED');
+      expect(asOf.body.details).toEqual([expect.objectContaining({ field: 'asOf' })]);
+      expectRefusal(await api.get('/members/m-void/history?knownAt=2016-01-01T00:00:00Z'), 404, 'NOT_FOUND');
     });
 
     it('given a voided fact, when voided again, then 409 ALREADY_VOIDED; an unknown entry is 404 NOT_FOUND', async () => {

@@ -36,6 +36,16 @@ export class MemberQueryParams {
   knownAt?: string;
 }
 
+export class HistoryQueryParams {
+  @ApiPropertyOptional({
+    example: '2016-07-05T09:00:00+08:00',
+    description: 'The history as it was known at this instant: entries and void marks recorded up to it; default now',
+  })
+  @IsOptional()
+  @IsString()
+  knownAt?: string;
+}
+
 /** A knowledge instant with an offset, normalised to UTC ISO form. */
 export function knownAtParam(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
@@ -74,10 +84,11 @@ export class MemberReadHttp {
 
   @Reads()
   @Get(':memberId/history')
-  @ApiOperation({ summary: 'Every fact recorded about the member, in recording order, with void marks' })
-  @ApiOkResponse({ description: 'entries: eventId, type, effectiveDate, recordedAt, actor, data, voided?' })
-  @ApiNotFoundResponse({ type: ErrorBodyDto })
-  history(@Param('memberId', LedgerIdParam) memberId: string, @Meta() caller: RequestMeta) {
-    return this.queries.execute(new GetMemberHistory(memberId, caller));
+  @ApiOperation({ summary: 'Every fact recorded about the member, in recording order, with void marks; as known at knownAt' })
+  @ApiOkResponse({ description: 'knownAt, entries: eventId, type, effectiveDate, recordedAt, actor, data, voided?' })
+  @ApiBadRequestResponse({ type: ErrorBodyDto })
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'No such member (as known at knownAt)' })
+  history(@Param('memberId', LedgerIdParam) memberId: string, @Query() q: HistoryQueryParams, @Meta() caller: RequestMeta) {
+    return this.queries.execute(new GetMemberHistory(memberId, knownAtParam(q.knownAt), caller));
   }
 }

@@ -6,8 +6,10 @@ import { MEMBER_NAMES, type MemberNames } from '../../personal-data/member-names
 import { Scopes } from '../../auth/scopes.js';
 import type { Caller } from '../../auth/principal.js';
 import { notFound } from '../../shared/domain-error.js';
-import { parksOf, readMember } from '../member.reader.js';
-import { historyKnownAt, standingAsOf } from '../member.timeline.js';
+import { asHistory, parksOf } from '../member.reader.js';
+import { memberStream } from '../member.events.js';
+import { CLOCK, type Clock } from '../../shared/clock.js';
+import { historyKnownAt, settledKnownAt, standingAsOf } from '../member.timeline.js';
 
 export interface MemberView {
   readonly memberId: string;
@@ -42,11 +44,14 @@ export class GetMemberHandler implements IQueryHandler<GetMember> {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(MEMBER_NAMES) private readonly names: MemberNames,
     private readonly scopes: Scopes,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async execute({ memberId, asOf, knownAt, caller }: GetMember): Promise<MemberView> {
-    const full = await readMember(this.store, memberId);
+  async execute({ memberId, asOf, knownAt: asked, caller }: GetMember): Promise<MemberView> {
+    const events = await this.store.readStream(memberStream(memberId));
+    const full = asHistory(memberId, events);
     this.scopes.assertRead(caller, await this.scopes.placesOfParks(parksOf(full)), `member ${memberId}`, 'Member', memberId);
+    const knownAt = settledKnownAt(asked, this.clock.now().toISOString(), events.at(-1)?.metadata.recordedAt);
     const history = historyKnownAt(full, knownAt);
     const firstJoin = history.facts.find((f) => f.type === 'MemberJoined');
     if (!firstJoin || firstJoin.type !== 'MemberJoined') throw notFound('Member', memberId);

@@ -9,6 +9,8 @@ import { notFound } from '../../shared/domain-error.js';
 import { type Stored, type VoidMark } from '../../shared/ledger-event.js';
 import { type MemberEvent, memberStream } from '../member.events.js';
 import { asHistory, parksOf, parksOfFact } from '../member.reader.js';
+import { settledKnownAt } from '../member.timeline.js';
+import { CLOCK, type Clock } from '../../shared/clock.js';
 
 export interface HistoryEntry {
   readonly eventId: string;
@@ -26,12 +28,16 @@ export interface HistoryEntry {
 
 export interface MemberHistoryView {
   readonly memberId: string;
+  /** The instant asked (UTC), or null: everything recorded so far. */
+  readonly knownAt: string | null;
   readonly entries: readonly HistoryEntry[];
 }
 
 export class GetMemberHistory extends Query<MemberHistoryView> {
   constructor(
     readonly memberId: string,
+    /** Only entries (and void marks) recorded up to this instant (UTC ISO); undefined: all. */
+    readonly knownAt: string | undefined,
     readonly caller: Caller,
   ) {
     super();
@@ -45,13 +51,20 @@ export class GetMemberHistoryHandler implements IQueryHandler<GetMemberHistory> 
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(MEMBER_NAMES) private readonly names: MemberNames,
     private readonly scopes: Scopes,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async execute({ memberId, caller }: GetMemberHistory): Promise<MemberHistoryView> {
-    const events = (await this.store.readStream(memberStream(memberId))) as Array<Stored<MemberEvent>>;
+  async execute({ memberId, knownAt: asked, caller }: GetMemberHistory): Promise<MemberHistoryView> {
+    const all = (await this.store.readStream(memberStream(memberId))) as Array<Stored<MemberEvent>>;
+    if (all.length === 0) throw notFound('Member', memberId);
+    // Who may read it is judged on the record as it stands, as for GET /members/:memberId.
+    const current = asHistory(memberId, all);
+    this.scopes.assertRead(caller, await this.scopes.placesOfParks(parksOf(current)), `member ${memberId}`, 'Member', memberId);
+    // As known at knownAt: the entries recorded by then, void marks included (the stream is in recording order).
+    const knownAt = settledKnownAt(asked, this.clock.now().toISOString(), all.at(-1)?.metadata.recordedAt);
+    const events = knownAt === undefined ? all : all.filter((e) => e.metadata.recordedAt <= knownAt);
     if (events.length === 0) throw notFound('Member', memberId);
-    const history = asHistory(memberId, events);
-    this.scopes.assertRead(caller, await this.scopes.placesOfParks(parksOf(history)), `member ${memberId}`, 'Member', memberId);
+    const history = events === all ? current : asHistory(memberId, events);
     const marks = new Map(history.facts.map((f) => [f.id, f.voided]));
     const erased = history.erased !== undefined;
     const entries: HistoryEntry[] = [];
@@ -73,7 +86,7 @@ export class GetMemberHistoryHandler implements IQueryHandler<GetMemberHistory> 
         ...(voided ? { voided } : {}),
       });
     }
-    return { memberId, entries };
+    return { memberId, knownAt: knownAt ?? null, entries };
   }
 
   /** Facts at parks outside a clerk's or officer's scope show only that they happened. */
