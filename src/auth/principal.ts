@@ -55,8 +55,9 @@ export function writeDenial(p: Principal, places: ReadonlyArray<Place | undefine
 export const cityDenial = (p: Principal, cityId: string): string | undefined =>
   coversCity(p, cityId) ? undefined : `outside the caller's scope (city ${cityId})`;
 
-/** The refusal the caller sees for a write outside its scope (the reason goes to the denial log only). */
-export const outsideScope = (target: string): DomainError => new DomainError('FORBIDDEN', `${target} is outside your scope`);
+/** The refusal the caller sees for a write outside its scope (the reason goes to the denial log only), with what to do instead. */
+export const outsideScope = (target: string, instead?: string): DomainError =>
+  new DomainError('FORBIDDEN', `${target} is outside your scope${instead ? `: ${instead}` : ''}`);
 
 /** Who made a request and which one: what commands record and refusals report. */
 export interface Caller {

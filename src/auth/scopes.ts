@@ -31,11 +31,11 @@ export class Scopes {
   }
 
   /** Refuses (403) unless the caller may write at every known place; unknown places fall through to 404. */
-  async assertWrite(meta: Caller, places: ReadonlyArray<Place | undefined>, target: string): Promise<void> {
+  async assertWrite(meta: Caller, places: ReadonlyArray<Place | undefined>, target: string, instead?: string): Promise<void> {
     const denial = writeDenial(meta.principal, places);
     if (denial === undefined) return;
     this.recordDenial(meta, target, denial);
-    throw outsideScope(target);
+    throw outsideScope(target, instead);
   }
 
   /** Refuses (403) what the caller's role or side may not do, though the record is in scope. */
@@ -50,6 +50,9 @@ export class Scopes {
     const denial = cityDenial(meta.principal, cityId);
     if (denial === undefined) return;
     this.recordDenial(meta, target, denial);
+    // A park clerk's scope is one park: no city is in it, so say what the refusal is about.
+    if (meta.principal.role === 'park-clerk')
+      throw new DomainError('FORBIDDEN', 'parks are registered by their city officer or a provincial admin, not by a park clerk');
     throw outsideScope(target);
   }
 

@@ -40,12 +40,17 @@ export class MemberCommands {
         const history = asHistory(input.memberId, events);
         const enterprises = await memberEnterprises(this.store, history, ...targets);
         // The member's park on the fact's date, and the destination of a transfer, must be in scope.
-        const parks = [parkOn(history, input.effectiveDate), ...targets.map((id) => enterpriseParkOf(enterprises.get(id)))];
-        await this.scopes.assertWrite(
-          meta,
-          await this.scopes.placesOfParks(parks.filter((p): p is string => !!p)),
-          `member ${input.memberId}`,
-        );
+        const own = parkOn(history, input.effectiveDate);
+        await this.scopes.assertWrite(meta, await this.scopes.placesOfParks(own ? [own] : []), `member ${input.memberId}`);
+        for (const id of targets) {
+          const park = enterpriseParkOf(enterprises.get(id));
+          await this.scopes.assertWrite(
+            meta,
+            await this.scopes.placesOfParks(park ? [park] : []),
+            `enterprise ${id}`,
+            'a move to a park outside it is requested with POST /transfers and accepted by that side',
+          );
+        }
         return { events: decide(input, history, { ...ctx, enterprises }) };
       },
     });

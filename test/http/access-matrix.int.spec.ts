@@ -51,6 +51,10 @@ interface WriteEndpoint {
   readonly wrongSide?: readonly Who[];
   /** The command records a second event after its own (an acceptance moves the member). */
   readonly followedBy?: string;
+  /** Whom a transfer refuses for its destination, though the member is theirs: the refusal names the enterprise and says to request the move. */
+  readonly destinationOutside?: readonly Who[];
+  /** What a park clerk is told, when it is more than "outside your scope". */
+  readonly toClerks?: RegExp;
 }
 
 /** PA, the officer of c1 and the clerk of p1 write at p1; the officer of c2, the clerk of p2 and auditors do not. */
@@ -147,6 +151,7 @@ describe('the access matrix: role × endpoint', () => {
   const ENDPOINTS: WriteEndpoint[] = [
     {
       route: 'POST /parks {cityId: c1}',
+      toClerks: /^parks are registered by their city officer or a provincial admin, not by a park clerk$/,
       prepare: async () => {
         const parkId = `pr-${next()}`;
         return {
@@ -271,6 +276,7 @@ describe('the access matrix: role × endpoint', () => {
         ['CO(c2)', 403],
         ['AU', 403],
       ],
+      destinationOutside: ['PC(p1)'],
     },
     {
       route: 'POST /members/:id/transfer (e1@p1 → e3@p3, across cities)',
@@ -284,6 +290,7 @@ describe('the access matrix: role × endpoint', () => {
         ['PC(p3)', 403],
         ['AU', 403],
       ],
+      destinationOutside: ['CO(c1)', 'PC(p1)'],
     },
     {
       route: 'POST /members/:id/transfer (e1 → e1b, both in p1)',
@@ -567,8 +574,16 @@ describe('the access matrix: role × endpoint', () => {
           : endpoint.wrongSide?.includes(who)
             ? endpoint.sideReason!
             : OUTSIDE_SCOPE;
-      const target = principal.role === 'auditor' || endpoint.adminOnly ? null : prepared.target;
+      const destination = endpoint.destinationOutside?.includes(who);
+      const target =
+        principal.role === 'auditor' || endpoint.adminOnly
+          ? null
+          : destination
+            ? `enterprise ${(prepared.body as { toEnterpriseId: string }).toEnterpriseId}`
+            : prepared.target;
       await expectDenied(res, 403, { who: principal, method: 'POST', path: prepared.path, target, reason });
+      if (endpoint.toClerks && principal.role === 'park-clerk') expect(res.body.message).toMatch(endpoint.toClerks);
+      if (destination) expect(res.body.message).toMatch(new RegExp(`^${target} is outside your scope: .*POST /transfers`));
       expect(await admin.head()).toBe(before);
       // The very same request is accepted from a provincial admin: the refusal was about who asked.
       expectAnswer(await ledger.as(PRINCIPALS.PA).post(prepared.path).send(prepared.body));
@@ -812,7 +827,7 @@ describe('the access matrix: role × endpoint', () => {
     it('given refusals of both kinds, when a provincial admin lists the denials, then both are there, newest first, with who, what and why', async () => {
       const clerk = PRINCIPALS['PC(p2)'];
       const officer = PRINCIPALS['CO(c2)'];
-      expectRefusal(await ledger.as(clerk).get('/members/m1/history?x=1'), 404, 'NOT_FOUND');
+      expectRefusal(await ledger.as(clerk).get('/members/m1/history?knownAt=2030-01-01T00:00:00Z'), 404, 'NOT_FOUND');
       expectRefusal(
         await ledger.as(officer).post('/enterprises/e1/headcount').send({ employees: 5, effectiveDate: '2016-06-30' }),
         403,
