@@ -206,6 +206,15 @@ describe('exports of figures and statements', () => {
       expect(browser.body).toEqual(plain.body);
     });
 
+    it('given Accept naming CSV with a charset, then CSV; weighed below JSON, then JSON', async () => {
+      const query = { scope: 'park:p-c', asOf };
+      const withCharset = await raw(get('/figures', query).set('Accept', 'text/csv; charset=utf-8'));
+      expect(withCharset.headers['content-type']).toMatch(/^text\/csv/);
+      expect(csvOf(withCharset)[0].slice(0, 2)).toEqual(['Scope', 'As of']);
+      const weighed = await get('/figures', query).set('Accept', 'text/csv; charset=utf-8; q=0.5, application/json');
+      expect(weighed.headers['content-type']).toMatch(/^application\/json/);
+    });
+
     it('given format=xlsx, then a workbook whose figures are numeric cells equal to the JSON answer, rates formatted as percentages', async () => {
       const query = { scope: 'province', asOf, groupBy: 'park' };
       const json = await get('/figures', query);

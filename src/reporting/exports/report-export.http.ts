@@ -42,8 +42,17 @@ export const ApiExportable = (json: string) =>
 /** `format` when asked; otherwise what `Accept` prefers among JSON, CSV and xlsx (JSON when it names none). */
 export function exportFormatOf(asked: ExportFormat | undefined, req: Request): ExportFormat {
   if (asked) return asked;
-  const best = req.accepts(Object.values(MEDIA_TYPES));
-  return (EXPORT_FORMATS.find((f) => MEDIA_TYPES[f] === best) ?? 'json') as ExportFormat;
+  const accept = req.headers.accept;
+  // A media type's parameters other than q (`text/csv; charset=utf-8`) say how, not what; the
+  // negotiation would need each to be offered, and answered JSON to `text/csv; charset=utf-8`.
+  const weighed = accept?.replace(/;(?!\s*q=)[^;,]*/gi, '');
+  if (weighed !== accept) req.headers.accept = weighed;
+  try {
+    const best = req.accepts(Object.values(MEDIA_TYPES));
+    return (EXPORT_FORMATS.find((f) => MEDIA_TYPES[f] === best) ?? 'json') as ExportFormat;
+  } finally {
+    req.headers.accept = accept;
+  }
 }
 
 /** The query's answer as JSON, or rendered as a CSV or workbook attachment. */
