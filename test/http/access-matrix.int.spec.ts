@@ -753,6 +753,31 @@ describe('the access matrix: role × endpoint', () => {
       expect(seen[0]).not.toHaveProperty('data.person');
       expect(seen.slice(2)).toEqual(full.slice(2));
     });
+
+    it("given a member now at p2 whose category p1's clerk changed late, back to when they were at p1, when p2's clerk reads p2's changes, then the entry and its effects are there but not who recorded it, as in the history", async () => {
+      const { memberId } = await movedMember();
+      const since = (await admin.history(memberId)).body.entries.at(-1).recordedAt;
+      const late = await new LedgerClient(ledger, PRINCIPALS['PC(p1)']).post(`/members/${memberId}/category`, {
+        category: 'regular',
+        effectiveDate: '2016-01-01',
+      });
+      expectAnswer(late);
+      const changes = (who: keyof typeof PRINCIPALS) =>
+        ledger.as(PRINCIPALS[who]).get(`/figures/changes?scope=park:p2&asOf=2020-06-30&since=${encodeURIComponent(since)}`);
+      const entryOf = async (who: keyof typeof PRINCIPALS) => {
+        const res = await changes(who);
+        expect(res.status).toBe(200);
+        return (res.body.entries as Array<Record<string, unknown>>).find((e) => e.eventId === late.body.eventId);
+      };
+      const byClerk = await entryOf('PC(p2)');
+      const byAdmin = await entryOf('PA');
+      expect(byAdmin).toMatchObject({ type: 'MemberCategoryChanged', memberId, actor: PRINCIPALS['PC(p1)'].sub });
+      expect(byAdmin).not.toHaveProperty('redacted');
+      const { actor, ...rest } = byAdmin!;
+      expect(actor).toBeDefined();
+      expect(byClerk).toEqual({ ...rest, actor: null, redacted: true });
+      expect((await changes('PC(p2)')).text).not.toContain(PRINCIPALS['PC(p1)'].sub);
+    });
   });
 
   describe('GET /figures, /statement, /figures/changes and /series by scope', () => {

@@ -2,7 +2,11 @@ import { Inject } from '@nestjs/common';
 import { type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { STOCK } from '../../../projections/figures/figures-index.js';
 import type { Caller } from '../../auth/principal.js';
-import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port.js';
+import { EVENT_STORE, type EventStore, type RecordedEvent } from '../../event-store/event-store.port.js';
+import { Scopes } from '../../auth/scopes.js';
+import { type MemberEvent } from '../../membership/member.events.js';
+import { asHistory, parksOfFact } from '../../membership/member.reader.js';
+import type { Stored } from '../../shared/ledger-event.js';
 import { FiguresReadModel } from '../../read-models/figures/figures-read-model.js';
 import { CLOCK, type Clock } from '../../shared/clock.js';
 import { parseInstant } from '../../shared/dates.js';
@@ -20,7 +24,10 @@ export interface ChangeEntry {
   readonly effectiveDate: string | null;
   readonly voidedEventId?: string;
   readonly recordedAt: string;
-  readonly actor: string;
+  /** null when the fact happened at parks outside the caller's scope (as its member's history shows it). */
+  readonly actor: string | null;
+  /** True when the fact happened at parks outside the caller's scope: who recorded it is not shown. */
+  readonly redacted?: true;
   /** Change of `members` of the scope as of asOf. */
   readonly effect: number;
   /** Every figure it changed, when not zero (byCategory.*, employees, enterprises, …). */
@@ -69,7 +76,25 @@ export class ExplainChangesHandler implements IQueryHandler<ExplainChanges> {
     private readonly scopes: ReportScopes,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly access: Scopes,
   ) {}
+
+  /**
+   * Whether a member's fact happened at parks outside the caller's scope, as its history judges
+   * it (GET /members/:memberId/history shows such a fact redacted): it can move the scope's
+   * figures (a back-dated category change before the member moved in), but who recorded it, at
+   * another park, is not the caller's to see.
+   */
+  private async outsideScope(event: RecordedEvent, caller: Caller): Promise<boolean> {
+    const { role } = caller.principal;
+    if (role === 'provincial-admin' || role === 'auditor' || !event.streamName.startsWith('member-')) return false;
+    const memberId = event.streamName.slice('member-'.length);
+    const history = asHistory(memberId, (await this.store.readStream(event.streamName)) as Array<Stored<MemberEvent>>);
+    const voided = (event.data as { voidedEventId?: unknown }).voidedEventId;
+    const parks = parksOfFact(history, event.type === 'EntryVoided' && typeof voided === 'string' ? voided : event.id);
+    for (const park of parks) if (await this.access.covers(caller, park)) return false;
+    return parks.length > 0;
+  }
 
   async execute({ scope, asOf, since, until, limit, cursor, caller }: ExplainChanges): Promise<ChangesView> {
     const now = this.clock.now();
@@ -109,7 +134,9 @@ export class ExplainChangesHandler implements IQueryHandler<ExplainChanges> {
         effectiveDate: typeof data.effectiveDate === 'string' ? data.effectiveDate : null,
         ...(typeof data.voidedEventId === 'string' ? { voidedEventId: data.voidedEventId } : {}),
         recordedAt: event.metadata.recordedAt,
-        actor: event.metadata.actor,
+        ...((await this.outsideScope(event, caller))
+          ? { actor: null, redacted: true as const }
+          : { actor: event.metadata.actor }),
         effect: change.effects[0] + change.effects[1] + change.effects[2],
         effects,
       });
