@@ -67,5 +67,32 @@ export function configureApp(app: INestApplication, config: LedgerConfig, logger
       .addSecurityRequirements('bearer')
       .build(),
   );
+  documentSharedRefusals(document);
   SwaggerModule.setup('docs', app, document);
+}
+
+type OpenApiDocument = ReturnType<typeof SwaggerModule.createDocument>;
+
+/**
+ * The refusals every signed-in route can answer, added to each operation that does not document
+ * them itself: the guards, the rate limit and the store answer them before any route does.
+ */
+function documentSharedRefusals(document: OpenApiDocument): void {
+  const error = { $ref: '#/components/schemas/ErrorBodyDto' };
+  const refusal = (description: string) => ({ description, content: { 'application/json': { schema: error } } });
+  for (const [path, item] of Object.entries(document.paths)) {
+    if (path === '/health') continue;
+    for (const [method, op] of Object.entries(item) as Array<[string, { responses?: Record<string, unknown> }]>) {
+      if (!['get', 'post'].includes(method) || op.responses === undefined) continue;
+      const shared: Record<string, ReturnType<typeof refusal>> = {
+        '401': refusal('UNAUTHORIZED: no bearer token, or one that is not valid or has expired'),
+        '429': refusal('TOO_MANY_REQUESTS: the caller sent more than its limit a minute; Retry-After says when to try again'),
+      };
+      if (method === 'post') {
+        shared['403'] = refusal("FORBIDDEN: the caller's role may not do this, or the record is outside its scope");
+        shared['503'] = refusal('STORAGE_FAILED: the store could not make the write durable; nothing was recorded');
+      }
+      for (const [code, response] of Object.entries(shared)) op.responses[code] ??= response;
+    }
+  }
 }

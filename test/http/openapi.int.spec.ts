@@ -121,6 +121,14 @@ describe('the OpenAPI document at GET /docs-json', () => {
     }
   });
 
+  it('given every route but /health, when its responses are read, then the refusals that come before any route are documented: 401 and 429, and 403 and 503 for every POST', () => {
+    for (const { route, op } of operationsOf(doc)) {
+      if (route === 'GET /health') continue;
+      const wanted = route.startsWith('POST ') ? ['401', '403', '429', '503'] : ['401', '429'];
+      expect({ route, codes: Object.keys(op.responses) }).toEqual({ route, codes: expect.arrayContaining(wanted) });
+    }
+  });
+
   it('given the import route, when read, then it takes NDJSON and CSV and documents its summary and its refusals', () => {
     const op = operationsOf(doc).find((o) => o.route === IMPORT_ROUTE)!.op;
     expect(Object.keys(op.requestBody?.content ?? {}).sort()).toEqual(['application/x-ndjson', 'text/csv']);
