@@ -371,9 +371,45 @@ describe('exports of figures and statements', () => {
     });
   });
 
-  it('given the OpenAPI document, then format and lang are documented on both routes with the three answer types', async () => {
+  it('given a quarterly series as CSV and as xlsx in Chinese, then one row per point, each equal to the JSON answer, numbers as numbers', async () => {
+    const query = { scope: 'city:nanchang', from: '2016-01-01', to: '2016-12-31', every: 'quarter' };
+    const json = await ledger.as().get(`/series?${new URLSearchParams(query)}`);
+    expect(json.status).toBe(200);
+    const res = await raw(ledger.as().get(`/series?${new URLSearchParams({ ...query, format: 'csv' })}`));
+    expect(res.headers['content-disposition']).toBe(
+      'attachment; filename="series_city-nanchang_2016-01-01_2016-12-31_quarter.csv"',
+    );
+    const [header, ...rows] = csvOf(res);
+    expect(header.slice(0, 5)).toEqual(['Scope', 'Every', 'Known at', 'Log position', 'As of']);
+    expect(rows.map((r) => r[4])).toEqual(json.body.points.map((p: { asOf: string }) => p.asOf));
+    expect(rows.map((r) => Number(r[header.indexOf('Members')]))).toEqual(
+      json.body.points.map((p: { totals: { members: number } }) => p.totals.members),
+    );
+    const viaAccept = await raw(
+      ledger
+        .as()
+        .get(`/series?${new URLSearchParams(query)}`)
+        .set('Accept', 'text/csv'),
+    );
+    expect(csvOf(viaAccept)).toEqual(csvOf(res));
+
+    const sheet = await sheetOf(
+      await raw(ledger.as().get(`/series?${new URLSearchParams({ ...query, format: 'xlsx', lang: 'zh' })}`)),
+    );
+    expect(sheet.name).toBe('会员统计序列');
+    const headers = (sheet.getRow(1).values as unknown[]).slice(1);
+    expect(headers.slice(0, 5)).toEqual(['范围', '周期', '记录截至时点', '日志位置', '截至日期']);
+    const members = headers.indexOf('会员人数') + 1;
+    for (const [i, point] of json.body.points.entries()) {
+      const cell = sheet.getRow(i + 2).getCell(members);
+      expect(cell.type).toBe(ExcelJS.ValueType.Number);
+      expect(cell.value).toBe(point.totals.members);
+    }
+  });
+
+  it('given the OpenAPI document, then format and lang are documented on the exportable routes with the three answer types', async () => {
     const doc = (await ledger.as().get('/docs-json')).body;
-    for (const path of ['/figures', '/statement']) {
+    for (const path of ['/figures', '/statement', '/series']) {
       const op = doc.paths[path].get;
       const params = Object.fromEntries(op.parameters.map((p: { name: string; schema: object }) => [p.name, p.schema]));
       expect(params.format).toMatchObject({ enum: ['json', 'csv', 'xlsx'] });

@@ -1,5 +1,6 @@
 import type { GroupBy } from '../../../projections/figures/figures-index.js';
 import type { FiguresView } from '../get-figures/get-figures.query.js';
+import type { Every, SeriesView } from '../get-series/get-series.query.js';
 import type { StatementView } from '../get-statement/get-statement.query.js';
 
 /** Header languages of an export. */
@@ -45,6 +46,14 @@ const CONTEXT: Record<string, Labels> = {
   knownAt: { en: 'Known at', zh: '记录截至时点' },
   position: { en: 'Log position', zh: '日志位置' },
   groupBy: { en: 'Grouped by', zh: '分组方式' },
+  every: { en: 'Every', zh: '周期' },
+};
+
+const EVERY: Record<Every, Labels> = {
+  day: { en: 'day', zh: '日' },
+  month: { en: 'month', zh: '月' },
+  quarter: { en: 'quarter', zh: '季度' },
+  year: { en: 'year', zh: '年' },
 };
 
 const GROUP_BY: Record<GroupBy, Labels> = {
@@ -112,20 +121,27 @@ const byPath = (totals: object, key: string): unknown =>
     .split('.')
     .reduce<unknown>((o, k) => (o !== null && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), totals);
 
-/** Figures: one row per group (when grouped), then the scope's total row. */
-export function figuresTable(view: FiguresView, groupBy: GroupBy | undefined, lang: ExportLang): ReportTable {
-  const all: object[] = [view.totals, ...(view.groups ?? []).map((g) => g.totals)];
+/** The figure columns the totals objects carry, in layout order, and a row's cells for them. */
+function figureColumns(all: readonly object[], lang: ExportLang): { columns: Column[]; cells: (totals: object) => Cell[] } {
   const known = new Set(FIGURES.map((f) => f.key.split('.')[0]));
   // A figure the answer carries that this layout does not know yet still reaches the export.
   const extra = [...new Set(all.flatMap((t) => Object.keys(t)))]
     .filter((k) => !known.has(k) && all.some((t) => typeof (t as Record<string, unknown>)[k] === 'number'))
     .map((key) => ({ key, kind: 'number' as const, label: { en: key, zh: key } }));
   const figures = [...FIGURES, ...extra].filter((f) => all.some((t) => byPath(t, f.key) !== undefined));
-  const cells = (totals: object): Cell[] =>
-    figures.map((f) => {
-      const v = byPath(totals, f.key);
-      return typeof v === 'number' ? v : null;
-    });
+  return {
+    columns: figures.map((f) => ({ key: f.key, label: f.label[lang], kind: f.kind })),
+    cells: (totals) =>
+      figures.map((f) => {
+        const v = byPath(totals, f.key);
+        return typeof v === 'number' ? v : null;
+      }),
+  };
+}
+
+/** Figures: one row per group (when grouped), then the scope's total row. */
+export function figuresTable(view: FiguresView, groupBy: GroupBy | undefined, lang: ExportLang): ReportTable {
+  const { columns, cells } = figureColumns([view.totals, ...(view.groups ?? []).map((g) => g.totals)], lang);
   return {
     title: lang === 'zh' ? '会员统计' : 'Figures',
     fileStem: `figures_${fileSafe(view.scope)}_${view.asOf}${groupBy ? `_by-${groupBy}` : ''}`,
@@ -138,11 +154,28 @@ export function figuresTable(view: FiguresView, groupBy: GroupBy | undefined, la
         ? [{ key: 'groupBy', label: CONTEXT.groupBy[lang], kind: 'text' as const, value: GROUP_BY[groupBy][lang] }]
         : []),
     ],
-    columns: [
-      { key: 'group', label: GROUP[lang], kind: 'text' },
-      ...figures.map((f) => ({ key: f.key, label: f.label[lang], kind: f.kind })),
-    ],
+    columns: [{ key: 'group', label: GROUP[lang], kind: 'text' }, ...columns],
     rows: [...(view.groups ?? []).map((g) => [g.key, ...cells(g.totals)]), [TOTAL_ROW[lang], ...cells(view.totals)]],
+  };
+}
+
+/** A series: one row per point, the figures at the end of each period. */
+export function seriesTable(view: SeriesView, lang: ExportLang): ReportTable {
+  const { columns, cells } = figureColumns(
+    view.points.map((p) => p.totals),
+    lang,
+  );
+  return {
+    title: lang === 'zh' ? '会员统计序列' : 'Series',
+    fileStem: `series_${fileSafe(view.scope)}_${view.from}_${view.to}_${view.every}`,
+    context: [
+      { key: 'scope', label: CONTEXT.scope[lang], kind: 'text', value: view.scope },
+      { key: 'every', label: CONTEXT.every[lang], kind: 'text', value: EVERY[view.every][lang] },
+      { key: 'knownAt', label: CONTEXT.knownAt[lang], kind: 'text', value: view.knownAt },
+      { key: 'position', label: CONTEXT.position[lang], kind: 'text', value: view.position },
+    ],
+    columns: [{ key: 'asOf', label: CONTEXT.asOf[lang], kind: 'text' }, ...columns],
+    rows: view.points.map((p) => [p.asOf, ...cells(p.totals)]),
   };
 }
 

@@ -1,10 +1,20 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get, Query, Req } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsIn } from 'class-validator';
+import type { Request } from 'express';
 import { Reads } from '../../auth/access.decorators.js';
 import { Meta, type RequestMeta } from '../../http/request-meta.js';
 import { IsLedgerDate } from '../../http/validators.js';
+import {
+  ApiExportable,
+  exportAnswer,
+  exportFormatOf,
+  ExportFormatParam,
+  ExportLangParam,
+} from '../exports/report-export.http.js';
+import { type ExportFormat } from '../exports/report-export.js';
+import { type ExportLang, seriesTable } from '../exports/report-table.js';
 import { ApiReport, ScopeParam } from '../get-figures/get-figures.http.js';
 import { type Every, GetSeries, MAX_POINTS } from './get-series.query.js';
 
@@ -20,6 +30,12 @@ export class SeriesParams extends ScopeParam {
   @ApiProperty({ enum: ['day', 'month', 'quarter', 'year'] })
   @IsIn(['day', 'month', 'quarter', 'year'])
   every!: Every;
+
+  @ExportFormatParam()
+  format?: ExportFormat;
+
+  @ExportLangParam()
+  lang?: ExportLang;
 }
 
 @ApiTags('figures')
@@ -32,9 +48,11 @@ export class SeriesHttp {
   @ApiOperation({
     summary: `Figures at the end of each period from \`from\` to \`to\` (the last cut at \`to\`), at most ${MAX_POINTS} points`,
   })
-  @ApiOkResponse({ description: '{ scope, from, to, every, knownAt, position, points: [{ asOf, totals }] }' })
+  @ApiExportable('{ scope, from, to, every, knownAt, position, points: [{ asOf, totals }] }; as a table, one row per point')
   @ApiReport()
-  get(@Query() q: SeriesParams, @Meta() caller: RequestMeta) {
-    return this.queries.execute(new GetSeries(q.scope, q.from, q.to, q.every, q.knownAt, caller));
+  async get(@Query() q: SeriesParams, @Meta() caller: RequestMeta, @Req() req: Request) {
+    const format = exportFormatOf(q.format, req);
+    const view = await this.queries.execute(new GetSeries(q.scope, q.from, q.to, q.every, q.knownAt, caller));
+    return exportAnswer(format, view, () => seriesTable(view, q.lang ?? 'en'));
   }
 }
