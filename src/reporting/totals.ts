@@ -1,5 +1,5 @@
 import type { ServingIndex } from '../read-models/figures/figures-read-model.js';
-import { parseInstant } from '../shared/dates.js';
+import { instantMessage, parseInstant } from '../shared/dates.js';
 import { validationFailed } from '../shared/domain-error.js';
 
 /** The figures of a scope (contract section 6); parks only for province and city scopes. */
@@ -58,7 +58,7 @@ export interface Knowledge {
 export function knowledge(field: string, value: string | undefined, now: Date): Knowledge {
   if (value === undefined) return { knownAt: now.toISOString(), knownMs: Number.POSITIVE_INFINITY, asked: false };
   const instant = parseInstant(value);
-  if (!instant) throw validationFailed(field, `${field} must be an ISO 8601 instant with an offset, e.g. 2016-07-05T09:00:00Z`);
+  if (!instant) throw validationFailed(field, instantMessage(field, value));
   return { knownAt: instant.toISOString(), knownMs: instant.getTime(), asked: true };
 }
 

@@ -50,3 +50,12 @@ export function parseInstant(value: string): Date | undefined {
   const date = new Date(value);
   return Number.isNaN(date.getTime()) ? undefined : date;
 }
+
+/**
+ * Why a query's instant is refused. A `+` of an offset sent unencoded in a query string arrives
+ * as a space (`…T09:00:00 08:00`): say to write it `%2B`, which is what went wrong.
+ */
+export function instantMessage(field: string, value: string): string {
+  const hint = / \d{2}:?\d{2}$/.test(value) ? ' (a + in a query string must be sent as %2B, or it arrives as a space)' : '';
+  return `${field} must be an ISO 8601 instant with an offset, e.g. 2016-07-05T09:00:00Z or 2016-07-05T17:00:00%2B08:00${hint}`;
+}

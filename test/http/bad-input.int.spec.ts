@@ -506,6 +506,16 @@ const BAD_REQUESTS: BadRequest[] = [
     field: 'dryRun',
   },
   {
+    // The + of the offset, unencoded, arrives as a space: the refusal says how to send it.
+    title: 'figures known at an instant whose offset lost its + in the query string',
+    method: 'get',
+    path: '/figures?scope=province&asOf=2016-06-30&knownAt=2016-07-01T09:00:00+08:00',
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    field: 'knownAt',
+    message: /%2B/,
+  },
+  {
     // The changes run between two knowledge instants (since, until]: a knownAt, which other
     // reports take, would otherwise be passed over and the answer run to now.
     title: 'changes asked with knownAt instead of until',

@@ -15,7 +15,7 @@ import { LedgerIdParam } from '../../http/params.js';
 import { Meta, type RequestMeta } from '../../http/request-meta.js';
 import { IsLedgerDate } from '../../http/validators.js';
 import { CLOCK, type Clock } from '../../shared/clock.js';
-import { parseInstant, shanghaiDate } from '../../shared/dates.js';
+import { instantMessage, parseInstant, shanghaiDate } from '../../shared/dates.js';
 import { validationFailed } from '../../shared/domain-error.js';
 import { GetMemberHistory } from '../member-history/member-history.query.js';
 import { GetMember } from './get-member.query.js';
@@ -50,8 +50,7 @@ export class HistoryQueryParams {
 export function knownAtParam(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   const instant = parseInstant(value);
-  if (!instant)
-    throw validationFailed('knownAt', 'knownAt must be an ISO 8601 instant with an offset, e.g. 2016-07-05T09:00:00Z');
+  if (!instant) throw validationFailed('knownAt', instantMessage('knownAt', value));
   return instant.toISOString();
 }
 
