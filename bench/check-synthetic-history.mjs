@@ -108,7 +108,8 @@ for await (const event of wholeLog()) {
       const mctx = { ...ctx, enterprises };
       if (event.type === 'MemberJoined') {
         const others = otherMemberships(d.person.hash, id);
-        decided = decideJoin({ ...d }, history, { ...mctx, otherMemberships: others });
+        // The log keeps only the masked resident ID: its birth date cannot be checked again here.
+        decided = decideJoin({ ...d, birthDate: '1800-01-01' }, history, { ...mctx, otherMemberships: others });
       } else if (event.type === 'MemberTransferred')
         decided = decideTransfer(
           { memberId: id, toEnterpriseId: d.to.enterpriseId, effectiveDate: d.effectiveDate },

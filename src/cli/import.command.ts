@@ -7,7 +7,7 @@ import { openEventStore, openMemberKeys } from '../event-store/event-store-at.js
 import { answerWrite, StoreBatchWriter } from '../imports/batch-writer.js';
 import { systemClock } from '../shared/clock.js';
 import type { ImportFormat } from '../imports/import-records.js';
-import type { ImportAnswer } from '../imports/ledger-import.js';
+import type { ImportAnswer, LineError } from '../imports/ledger-import.js';
 import type { ImportJob, ImportWorkerMessage } from './import.worker.js';
 import { ProgressBar } from './progress.js';
 
@@ -18,10 +18,12 @@ in LEDGER_DATA_DIR, default ./data, or EventStoreDB when EVENTSTORE_CONNECTION_S
 with a progress bar on stderr (lines, rate, ETA). NDJSON: one JSON command a line. CSV: a header
 row of field names or their Chinese headers (README), then one command a row. --format defaults
 from the extension (.csv is CSV, anything else NDJSON).
-Every line is applied in order under the API's rules; a bad line is reported with its number and
-code and the others go on. A line without commandId gets one derived from its content, so running
-the same file again records nothing new, and a run cut short (even by kill -9) is finished by
-running it again. A running service picks the new events up within a second.
+Every line is applied in order under the API's rules; a bad line is reported with its number,
+code and message, and the details the API gives for the same refusal (each bad field and why, the
+memberId and parkId a person already holds, …), and the others go on. A line without commandId
+gets one derived from its content, so running the same file again records nothing new, and a run
+cut short (even by kill -9) is finished by running it again. A running service picks the new
+events up within a second.
 --errors  also write every error as one JSON line to this file (the summary lists the first 1,000)
 --max-memory  the process's memory budget in MiB (default 1024: a province of 1.5 million members peaks at ~830);
           past it the import stops with exit 1, every batch written so far kept: run it again with more
@@ -141,8 +143,7 @@ export async function importCommand(args: readonly string[]): Promise<number> {
         })}\n`,
       );
     else {
-      for (const e of answer.errors.slice(0, MAX_PRINTED_ERRORS))
-        process.stdout.write(`line ${e.line}: ${e.code}: ${e.message}\n`);
+      for (const e of answer.errors.slice(0, MAX_PRINTED_ERRORS)) process.stdout.write(`${errorLine(e)}\n`);
       const more = answer.rejected - Math.min(answer.errors.length, MAX_PRINTED_ERRORS);
       if (more > 0)
         process.stdout.write(
@@ -158,6 +159,16 @@ export async function importCommand(args: readonly string[]): Promise<number> {
   } finally {
     await writer?.close();
   }
+}
+
+/**
+ * One refused line as printed: its number, code and message, then the refusal's details (the
+ * existing memberId and parkId of PERSON_ALREADY_MEMBER, …) unless the message already names
+ * them, as VALIDATION_FAILED's names each bad field.
+ */
+export function errorLine(e: LineError): string {
+  const details = e.details === undefined || e.code === 'VALIDATION_FAILED' ? '' : ` ${JSON.stringify(e.details)}`;
+  return `line ${e.line}: ${e.code}: ${e.message}${details}`;
 }
 
 /** This thread's writer of the worker's batches, with its own connections to the log (and its large cache) and the key file. */

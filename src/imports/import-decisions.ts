@@ -17,6 +17,7 @@ import { decideEstablishParkUnion } from '../parks/establish-park-union/establis
 import { parkStream } from '../parks/park.events.js';
 import { decideRegisterPark } from '../parks/register-park/register-park.decide.js';
 import { type DecisionContext, type LedgerEvent } from '../shared/ledger-event.js';
+import { residentIdBirthDate } from '../shared/resident-id.js';
 import { type ImportCommand } from './import-commands.js';
 import { type ImportLedgerState } from './import-ledger-state.js';
 
@@ -148,8 +149,13 @@ export class ImportDecisions {
         const target = enterprises.get(command.enterpriseId);
         if (target?.status === 'registered')
           this.assertWrite([await this.placeOfPark(target.parkId)], `enterprise ${command.enterpriseId}`);
-        const { personId: _personId, command: _name, ...rest } = command;
-        const events = decideJoin({ ...rest, person, name: sealedName }, history, { ...ctx, enterprises, otherMemberships });
+        const { personId, command: _name, ...rest } = command;
+        const birthDate = residentIdBirthDate(personId);
+        const events = decideJoin({ ...rest, person, birthDate, name: sealedName }, history, {
+          ...ctx,
+          enterprises,
+          otherMemberships,
+        });
         return {
           stream: memberStream(command.memberId),
           revision,

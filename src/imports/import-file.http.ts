@@ -80,7 +80,8 @@ export class ImportFileHttp {
     description:
       'NDJSON (application/x-ndjson), one REST body plus "command" a line, or CSV (text/csv) with a header row of field names ' +
       "or their Chinese headers. Lines are applied in order under the API rules and the caller's scope; a bad line is " +
-      'reported with its number and code and the others go on. A line without commandId gets one derived from its content, ' +
+      "reported with its number, code, message and the API's details for the same refusal, and the others go on. " +
+      'A line without commandId gets one derived from its content, ' +
       'so sending the same file again records nothing new. A line may hold at most 1 MiB.',
   })
   @ApiConsumes('application/x-ndjson', 'text/csv')
@@ -92,7 +93,8 @@ export class ImportFileHttp {
     },
   })
   @ApiOkResponse({
-    description: '{ accepted, duplicates, rejected, errors: [{ line, code, message }], errorsOmitted, position, recordedAt }',
+    description:
+      '{ accepted, duplicates, rejected, errors: [{ line, code, message, details? }], errorsOmitted, position, recordedAt }',
   })
   @ApiBadRequestResponse({
     description: 'EMPTY_IMPORT, or IMPORT_HEADER_INVALID (a CSV header with unknown, repeated or missing columns)',

@@ -115,7 +115,10 @@ export class ImportLedgerState {
     return person;
   }
 
-  /** A packed member as the deciders read it: its facts as stored events (ids stand in: no decision shows them). */
+  /**
+   * A packed member as the deciders read it: its facts as stored events, their ids stand-ins
+   * (`packedFactOf` tells which fact one stands for, when a refusal names it).
+   */
   private async unpack(memberId: string, packed: PackedHistory): Promise<MemberHistory> {
     const facts: MemberFact[] = [];
     for (const [i, { kind, effectiveDate, a, b }] of packed.facts.entries()) {
@@ -141,7 +144,7 @@ export class ImportLedgerState {
               ? { memberId, from: a, to: b, effectiveDate }
               : { memberId, reason: a, effectiveDate };
       facts.push({
-        id: `${memberId}#${i}`,
+        id: `${STAND_IN}${memberId}#${i}`,
         type: PACKED_TYPES[kind],
         data,
         metadata: PACKED_METADATA,
@@ -241,6 +244,19 @@ export class ImportLedgerState {
     const revision = nextRevision(person.revision, 1);
     this.packed.putPerson(personHash, { memberIds, revision });
   }
+}
+
+/** Leads the id a packed fact stands in with; an event id never starts so (ids are UUIDs). */
+const STAND_IN = 'packed:';
+
+/**
+ * The fact a stand-in id stands for: its member's stream and its revision there (a plain
+ * timeline, the only kind packed, holds one fact a revision); undefined for a real event id.
+ */
+export function packedFactOf(id: string): { stream: string; revision: number } | undefined {
+  if (!id.startsWith(STAND_IN)) return undefined;
+  const at = id.lastIndexOf('#');
+  return { stream: memberStream(id.slice(STAND_IN.length, at)), revision: Number(id.slice(at + 1)) };
 }
 
 const PACKED_TYPES = { J: 'MemberJoined', T: 'MemberTransferred', C: 'MemberCategoryChanged', L: 'MemberLeft' } as const;

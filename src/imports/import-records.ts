@@ -2,14 +2,52 @@ import { bodyShapeProblem } from '../http/body-parsing.js';
 import { DomainError } from '../shared/domain-error.js';
 import { MAX_LINE_BYTES, type RawLine } from './import-lines.js';
 
-/** One command of an import file as plain fields (the REST body plus `command`), or why the line is unreadable. */
+/**
+ * One command of an import file as plain fields (the REST body plus `command`), or why the line
+ * is unreadable. `hints`: per field, a message the reader adds if that field is refused (the
+ * Chinese values a CSV cell may carry, when it carried another word).
+ */
 export type ImportRecord =
-  { readonly line: number; readonly fields: Record<string, unknown> } | { readonly line: number; readonly error: LineProblem };
+  | { readonly line: number; readonly fields: Record<string, unknown>; readonly hints?: FieldHints }
+  | { readonly line: number; readonly error: LineProblem };
+
+export type FieldHints = Readonly<Record<string, string>>;
 
 export interface LineProblem {
   readonly code: string;
   readonly message: string;
+  /** What the API's refusal carries beside its message: each bad field and why, or the rule's facts. */
+  readonly details?: Record<string, unknown> | readonly unknown[];
 }
+
+/** One bad field and why, as the API's VALIDATION_FAILED details list them (`to.enterpriseId`). */
+export interface FieldProblem {
+  readonly field: string;
+  readonly messages: readonly string[];
+}
+
+/**
+ * A refusal as an import line reports it: the API's code and details, and a message that says
+ * on its own what is wrong (an error file or a terminal shows no details): for VALIDATION_FAILED,
+ * the API's message followed by every field's problems.
+ */
+export function lineProblemOf(error: DomainError): LineProblem {
+  const { code, message, details } = error;
+  const problems = code === 'VALIDATION_FAILED' && Array.isArray(details) ? (details as FieldProblem[]) : [];
+  return {
+    code,
+    message: problems.length > 0 ? `${message}: ${problemsText(problems)}` : message,
+    ...(details !== undefined ? { details } : {}),
+  };
+}
+
+/** VALIDATION_FAILED for these fields, as the API answers it. */
+export const invalidLine = (problems: readonly FieldProblem[]): LineProblem =>
+  lineProblemOf(new DomainError('VALIDATION_FAILED', 'the request is not valid', problems));
+
+/** Every problem's message, each led by its field where the message does not already start with it. */
+const problemsText = (problems: readonly FieldProblem[]): string =>
+  problems.flatMap(({ field, messages }) => messages.map((m) => (m.startsWith(`${field} `) ? m : `${field}: ${m}`))).join('; ');
 
 export type ImportFormat = 'ndjson' | 'csv';
 
@@ -45,7 +83,7 @@ export async function* ndjsonRecords(lines: AsyncIterable<RawLine>): AsyncGenera
     }
     const shape = bodyShapeProblem(value);
     if (shape) {
-      yield { line: raw.line, error: { code: 'VALIDATION_FAILED', message: `${shape.field}: ${shape.messages.join('; ')}` } };
+      yield { line: raw.line, error: invalidLine([shape]) };
       continue;
     }
     yield { line: raw.line, fields: value as Record<string, unknown> };
@@ -78,7 +116,11 @@ export const CSV_HEADERS: Readonly<Record<string, string>> = {
 
 const FIELDS = new Set([...Object.values(CSV_HEADERS)]);
 
-/** Cell values a Chinese sheet may carry, per column; English values pass as they are. */
+/**
+ * Cell values a Chinese sheet may carry, per column; English values pass as they are. Categories
+ * and leave reasons also take the words the exports print with `lang=zh` (普通职工, 离职, 退会,
+ * 开除会籍), so that a clerk may copy terms from an export into an import file.
+ */
 export const CSV_VALUES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   command: {
     登记园区: 'registerPark',
@@ -94,16 +136,37 @@ export const CSV_VALUES: Readonly<Record<string, Readonly<Record<string, string>
   },
   level: { 国家级: 'national', 省级: 'provincial' },
   ownership: { 非公有制: 'non-public', 公有制: 'public' },
-  category: { 职工: 'regular', 农民工: 'migrant', 劳务派遣工: 'dispatched' },
+  category: { 职工: 'regular', 普通职工: 'regular', 农民工: 'migrant', 劳务派遣工: 'dispatched' },
   reason: {
     解除劳动关系: 'left-employment',
+    离职: 'left-employment',
     自愿退会: 'resigned',
+    退会: 'resigned',
     退休: 'retired',
     去世: 'deceased',
     除名: 'expelled',
+    开除会籍: 'expelled',
     迁出本省: 'moved-out-of-province',
   },
 };
+
+/** A column's English values, for telling a word the table does not know from one that needs no translation. */
+const ENGLISH_VALUES: Readonly<Record<string, ReadonlySet<string>>> = Object.fromEntries(
+  Object.entries(CSV_VALUES).map(([column, values]) => [column, new Set(Object.values(values))]),
+);
+
+/** What a refusal of a column's value adds: `category may also be written in Chinese: 职工 or 普通职工 (regular), …`. */
+const CHINESE_HINTS: FieldHints = Object.fromEntries(
+  Object.entries(CSV_VALUES).map(([column, values]) => {
+    const words = [...ENGLISH_VALUES[column]].map(
+      (english) =>
+        `${Object.keys(values)
+          .filter((word) => values[word] === english)
+          .join(' or ')} (${english})`,
+    );
+    return [column, `${column} may also be written in Chinese: ${words.join(', ')}`];
+  }),
+);
 
 const INTEGER_FIELDS = new Set(['employees', 'expectedRevision']);
 
@@ -191,14 +254,19 @@ export async function* csvRecords(lines: AsyncIterable<RawLine>): AsyncGenerator
       continue;
     }
     const fields: Record<string, unknown> = {};
+    let hints: Record<string, string> | undefined;
     columns.forEach((column, i) => {
       const cell = cells[i].trim();
       if (cell === '') return;
       const values = CSV_VALUES[column];
-      const value = values !== undefined && Object.hasOwn(values, cell) ? values[cell] : cell;
+      let value = cell;
+      if (values !== undefined) {
+        if (Object.hasOwn(values, cell)) value = values[cell];
+        else if (!ENGLISH_VALUES[column].has(cell)) (hints ??= {})[column] = CHINESE_HINTS[column];
+      }
       fields[column] = INTEGER_FIELDS.has(column) && /^-?\d{1,15}$/.test(value) ? Number(value) : value;
     });
-    yield { line: start, fields };
+    yield hints ? { line: start, fields, hints } : { line: start, fields };
   }
   if (open) yield { line: open.line, error: { code: 'VALIDATION_FAILED', message: 'a quoted cell is never closed' } };
   if (columns === undefined) throw new ImportRefused('EMPTY_IMPORT', 'the file holds no header row and no commands');

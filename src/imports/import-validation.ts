@@ -16,7 +16,7 @@ import { TransferBody } from '../membership/transfer/transfer.http.js';
 import { EstablishParkUnionBody } from '../parks/establish-park-union/establish-park-union.http.js';
 import { RegisterParkBody } from '../parks/register-park/register-park.http.js';
 import { type ImportCommand, IMPORT_COMMANDS, type ImportCommandName } from './import-commands.js';
-import { type LineProblem } from './import-records.js';
+import { type FieldHints, type FieldProblem, invalidLine, type LineProblem } from './import-records.js';
 
 /** A line that passed the API's own field checks: the command, and what the API takes beside the body. */
 export interface ValidLine {
@@ -41,17 +41,14 @@ const SHAPES: Readonly<Record<ImportCommandName, { body: ClassConstructor<object
 
 const OPTIONS = { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true } as const;
 
-function problems(errors: readonly ValidationError[], prefix = ''): string[] {
-  return errors.flatMap((e) => [
-    ...Object.values(e.constraints ?? {}).map((m) => `${prefix}${m}`),
-    ...problems(e.children ?? [], `${prefix}${e.property}.`),
-  ]);
+/** One entry per bad field (`to.enterpriseId`), as the API's validation pipe lists them. */
+function fieldProblems(errors: readonly ValidationError[], prefix = ''): FieldProblem[] {
+  return errors.flatMap((e) => {
+    const field = prefix + e.property;
+    const own = e.constraints ? [{ field, messages: Object.values(e.constraints) }] : [];
+    return [...own, ...fieldProblems(e.children ?? [], `${field}.`)];
+  });
 }
-
-const invalid = (messages: readonly string[]): LineProblem => ({
-  code: 'VALIDATION_FAILED',
-  message: messages.join('; '),
-});
 
 type Check = (value: unknown) => boolean;
 const oneOf =
@@ -129,31 +126,38 @@ export function fastValidLine(fields: Record<string, unknown>): ValidLine | unde
   };
 }
 
-/** Checks a line's fields exactly as the API checks the same command's path and body. */
-export function validateLine(fields: Record<string, unknown>): ValidLine | LineProblem {
+/**
+ * Checks a line's fields exactly as the API checks the same command's path and body. `hints`:
+ * a message to add to a field's problems when that field is refused (from the file's reader).
+ */
+export function validateLine(fields: Record<string, unknown>, hints?: FieldHints): ValidLine | LineProblem {
   const fast = fastValidLine(fields);
   if (fast) return fast;
-  return dtoValidLine(fields);
+  return dtoValidLine(fields, hints);
 }
 
-/** The DTO's verdict (class-validator, as the API runs it), with its messages. */
-export function dtoValidLine(fields: Record<string, unknown>): ValidLine | LineProblem {
+/** The DTO's verdict (class-validator, as the API runs it), with its messages (and the reader's hints). */
+export function dtoValidLine(fields: Record<string, unknown>, hints?: FieldHints): ValidLine | LineProblem {
+  const invalid = (problems: readonly FieldProblem[]) =>
+    invalidLine(
+      problems.map((p) => (hints && Object.hasOwn(hints, p.field) ? { ...p, messages: [...p.messages, hints[p.field]] } : p)),
+    );
   const { command, ...rest } = fields;
   if (typeof command !== 'string' || !(IMPORT_COMMANDS as readonly string[]).includes(command))
-    return invalid([`command must be one of ${IMPORT_COMMANDS.join(', ')}`]);
+    return invalid([{ field: 'command', messages: [`command must be one of ${IMPORT_COMMANDS.join(', ')}`] }]);
   const shape = SHAPES[command as ImportCommandName];
   const body: Record<string, unknown> = { ...rest };
-  const messages: string[] = [];
+  const problems: FieldProblem[] = [];
   let pathValue: unknown;
   if (shape.pathField !== undefined) {
     pathValue = body[shape.pathField];
     delete body[shape.pathField];
     if (typeof pathValue !== 'string' || !LEDGER_ID_PATTERN.test(pathValue))
-      messages.push(`${shape.pathField} must match ^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$`);
+      problems.push({ field: shape.pathField, messages: [`${shape.pathField} must match ^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$`] });
   }
   const instance = plainToInstance(shape.body, body, { enableImplicitConversion: false });
-  messages.push(...problems(validateSync(instance, OPTIONS)));
-  if (messages.length > 0) return invalid(messages);
+  problems.push(...fieldProblems(validateSync(instance, OPTIONS)));
+  if (problems.length > 0) return invalid(problems);
   const { commandId, expectedRevision, ...input } = instance as Record<string, unknown>;
   const fieldsOf = shape.pathField === undefined ? input : { ...input, [shape.pathField]: pathValue };
   return {

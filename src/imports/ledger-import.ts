@@ -24,15 +24,16 @@ import { type DecisionContext } from '../shared/ledger-event.js';
 import { type BatchWriter, ImportConflict, StoreBatchWriter } from './batch-writer.js';
 import { type ImportCommand } from './import-commands.js';
 import { commandTarget, type Decided, type ImportCaller, ImportDecisions, type JoinPersonalData } from './import-decisions.js';
-import { ImportLedgerState } from './import-ledger-state.js';
-import { type ImportRecord, ImportRefused } from './import-records.js';
+import { ImportLedgerState, packedFactOf } from './import-ledger-state.js';
+import { type ImportRecord, ImportRefused, lineProblemOf } from './import-records.js';
 import { validateLine, type ValidLine } from './import-validation.js';
 
-/** One line the import did not record, and why. */
+/** One line the import did not record, and why: the API's code and details for the same refusal. */
 export interface LineError {
   readonly line: number;
   readonly code: string;
   readonly message: string;
+  readonly details?: Record<string, unknown> | readonly unknown[];
 }
 
 /** The contract's answer; `errorsOmitted` counts errors beyond the first `maxErrors` listed. */
@@ -227,7 +228,7 @@ export class LedgerImport {
       totals.lines++;
       if ('error' in record) chunk.push({ line: record.line, error: { line: record.line, ...record.error } });
       else {
-        const valid = validateLine(record.fields);
+        const valid = validateLine(record.fields, record.hints);
         if ('code' in valid) chunk.push({ line: record.line, error: { line: record.line, ...valid } });
         else chunk.push({ line: record.line, valid, commandId: valid.commandId ?? derivedCommandId(this.deps.identity, valid) });
       }
@@ -281,8 +282,26 @@ export class LedgerImport {
       batch.outcomes.push({ kind: 'accepted' });
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
-      batch.outcomes.push({ kind: 'rejected', error: { line, code: error.code, message: error.message } });
+      const refusal = await this.withEventIds(error, batch, inFlight);
+      batch.outcomes.push({ kind: 'rejected', error: { line, ...lineProblemOf(refusal) } });
     }
+  }
+
+  /**
+   * The refusal as the API gives it: a fact it names by the stand-in id of a packed member fact
+   * (TIMELINE_CONFLICT's `conflictingEventId`) named by its event's id, found in the batch being
+   * decided, the batch in flight, or the store.
+   */
+  private async withEventIds(error: DomainError, batch: Batch, inFlight: Batch | undefined): Promise<DomainError> {
+    const details = error.details as Record<string, unknown> | undefined;
+    const named = details?.conflictingEventId;
+    const fact = typeof named === 'string' ? packedFactOf(named) : undefined;
+    if (!fact) return error;
+    const eventId =
+      eventIdIn(batch, fact) ??
+      (inFlight && eventIdIn(inFlight, fact)) ??
+      (await this.deps.store.readStream(fact.stream)).find((e) => e.revision === fact.revision)?.id;
+    return new DomainError(error.code, error.message, { ...details, conflictingEventId: eventId });
   }
 
   /** The chunk's commandIds already claimed, in one look-up (undefined when the store cannot look them up). */
@@ -396,6 +415,17 @@ export class LedgerImport {
       recordedAt = (await store.appendToStream(a.stream, a.events, { expectedRevision: a.expectedRevision })).recordedAt;
     return recordedAt;
   }
+}
+
+/** The id of the event a batch appends at this revision of this stream, if it appends it. */
+function eventIdIn(batch: Batch, { stream, revision }: { stream: string; revision: number }): string | undefined {
+  for (const a of batch.appends) {
+    if (a.stream !== stream) continue;
+    const first = a.expectedRevision === 'no_stream' ? 0 : a.expectedRevision + 1;
+    const event = a.events[revision - first];
+    if (event) return event.id;
+  }
+  return undefined;
 }
 
 const memberIdOf = (command: ImportCommand): string => ('memberId' in command ? command.memberId : '');

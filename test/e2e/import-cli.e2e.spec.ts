@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ExpectedFigures } from '../../src/synthetic-province/synthetic-province.js';
 import { generatedCounts } from '../support/generated-figures.js';
+import { residentId } from '../support/ledger-app.js';
 
 /*
  * `ledger import` as a child process (bin/ledger.js on the built code) over a temp data dir:
@@ -203,25 +204,59 @@ describe('ledger import: a file of commands into the store, from the command lin
     expect(resumedFigures.totals).toMatchObject(generatedCounts(large.expected));
   }, 120_000);
 
-  it('given some lines the ledger refuses, then exit 1, each one printed with its line and code, all of them in --errors', () => {
+  it('given some lines the ledger refuses, then exit 1, each one printed with its line, code, message and details, all of them in --errors with the API’s details', () => {
     const data = join(dir, 'refused-data');
     const lines = [
       '{"command":"registerPark","parkId":"p-1","name":"高新区","cityId":"nanchang","level":"national","effectiveDate":"2015-03-01"}',
       '{"command":"registerPark",',
       '{"command":"leave","memberId":"m-404","reason":"resigned","effectiveDate":"2016-01-01"}',
       '{"command":"establishParkUnion","parkId":"p-1","effectiveDate":"2015-06-01"}',
+      '{"command":"leave","memberId":"m13","reason":"retired","effectiveDate":"2099-01-01"}',
+      '{"command":"registerEnterprise","enterpriseId":"e-1","parkId":"p-1","name":"甲公司","ownership":"public","effectiveDate":"2015-04-01"}',
+      `{"command":"join","memberId":"m-1","personId":"${residentId(1)}","name":"张三","category":"migrant","enterpriseId":"e-1","effectiveDate":"2016-03-01"}`,
+      `{"command":"join","memberId":"m-2","personId":"${residentId(1)}","name":"张三","category":"migrant","enterpriseId":"e-1","effectiveDate":"2016-04-01"}`,
+      `{"command":"join","memberId":"m-3","personId":"${residentId(3, '20300101')}","name":"李四","category":"migrant","enterpriseId":"e-1","effectiveDate":"2016-04-01"}`,
     ];
     writeFileSync(join(dir, 'refused.ndjson'), `${lines.join('\n')}\n`);
     const run = ledger(data, dir, 'import', 'refused.ndjson', '--errors', 'refused-errors.ndjson');
     expect(run.status).toBe(1);
-    expect(run.stdout).toMatch(/^line 2: INVALID_JSON: .*\nline 3: NOT_FOUND: .*m-404.*\nposition 2, recorded at \S+\n$/);
+    const afterToday = /effectiveDate must not be after today \(\d{4}-\d{2}-\d{2}, Asia\/Shanghai\)/;
+    const bornAfterToday = /personId holds a birth date in the future \(after today, \d{4}-\d{2}-\d{2}, Asia\/Shanghai\)/;
+    const printed = run.stdout.split('\n');
+    expect(printed).toEqual([
+      expect.stringMatching(/^line 2: INVALID_JSON: the line is not valid JSON: /),
+      'line 3: NOT_FOUND: Member m-404 does not exist {"memberId":"m-404"}',
+      expect.stringMatching(new RegExp(`^line 5: VALIDATION_FAILED: the request is not valid: ${afterToday.source}$`)),
+      'line 8: PERSON_ALREADY_MEMBER: this person is already a member under member id m-1 {"memberId":"m-1","parkId":"p-1"}',
+      expect.stringMatching(new RegExp(`^line 9: VALIDATION_FAILED: the request is not valid: ${bornAfterToday.source}$`)),
+      expect.stringMatching(/^position \d+, recorded at \S+$/),
+      '',
+    ]);
     const written = readFileSync(join(dir, 'refused-errors.ndjson'), 'utf8')
       .trimEnd()
       .split('\n')
       .map((l) => JSON.parse(l));
-    expect(written.map((e: { line: number; code: string }) => [e.line, e.code])).toEqual([
-      [2, 'INVALID_JSON'],
-      [3, 'NOT_FOUND'],
+    expect(written).toEqual([
+      { line: 2, code: 'INVALID_JSON', message: expect.stringMatching(/^the line is not valid JSON: /) },
+      { line: 3, code: 'NOT_FOUND', message: 'Member m-404 does not exist', details: { memberId: 'm-404' } },
+      {
+        line: 5,
+        code: 'VALIDATION_FAILED',
+        message: expect.stringMatching(afterToday),
+        details: [{ field: 'effectiveDate', messages: [expect.stringMatching(afterToday)] }],
+      },
+      {
+        line: 8,
+        code: 'PERSON_ALREADY_MEMBER',
+        message: 'this person is already a member under member id m-1',
+        details: { memberId: 'm-1', parkId: 'p-1' },
+      },
+      {
+        line: 9,
+        code: 'VALIDATION_FAILED',
+        message: expect.stringMatching(bornAfterToday),
+        details: [{ field: 'personId', messages: [expect.stringMatching(bornAfterToday)] }],
+      },
     ]);
   }, 60_000);
 

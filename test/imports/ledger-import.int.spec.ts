@@ -296,11 +296,29 @@ describe('LedgerImport over the embedded store', () => {
         rejected: 3,
       });
       const last = commands.length - half + 2;
+      const parkOfJoined = commands.find((c) => c.command === 'registerEnterprise' && c.enterpriseId === joined.enterpriseId);
       expect(second.errors).toEqual([
-        { line: last + 1, code: 'PERSON_ALREADY_MEMBER', message: expect.stringContaining(joined.memberId) },
-        { line: last + 2, code: 'ENTERPRISE_HAS_ACTIVE_MEMBERS', message: expect.stringContaining(joined.enterpriseId) },
-        { line: last + 3, code: 'ENTERPRISE_HAS_ACTIVE_MEMBERS', message: expect.stringContaining('e-new') },
+        {
+          line: last + 1,
+          code: 'PERSON_ALREADY_MEMBER',
+          message: expect.stringContaining(joined.memberId),
+          details: { memberId: joined.memberId, parkId: (parkOfJoined as { parkId: string }).parkId },
+        },
+        {
+          line: last + 2,
+          code: 'ENTERPRISE_HAS_ACTIVE_MEMBERS',
+          message: expect.stringContaining(joined.enterpriseId),
+          // The first 20 of them, as the API lists them.
+          details: { memberIds: expect.arrayContaining([expect.stringMatching(/^m\d+$/)]) },
+        },
+        {
+          line: last + 3,
+          code: 'ENTERPRISE_HAS_ACTIVE_MEMBERS',
+          message: expect.stringContaining('e-new'),
+          details: { memberIds: ['m-new'] },
+        },
       ]);
+      expect((second.errors[1].details as { memberIds: string[] }).memberIds).toHaveLength(20);
     });
 
     it('given the same province imported in one file, then both logs hold the same events in the same order', async () => {
@@ -467,6 +485,48 @@ describe('LedgerImport over the embedded store', () => {
           });
         } finally {
           await other.close();
+          await own.close();
+        }
+      },
+    );
+
+    it.each([
+      ['in this thread', false],
+      ['through a message port while the next batch is decided', true],
+    ])(
+      'given back-dated leaves that a recorded transfer forbids, when the transfer is in the same batch, an earlier batch (written %s) or an earlier import, then each TIMELINE_CONFLICT names the transfer by its stored event id',
+      async (_how, throughPort) => {
+        const own = await openLedger(undefined, { throughPort });
+        const leave = (effectiveDate: string) => ({ command: 'leave', memberId: 'm-1', reason: 'resigned', effectiveDate });
+        try {
+          const first = await own.engine.run(
+            ndjson(
+              ndjsonOf([
+                park, // batch 1
+                enterprise,
+                { ...enterprise, enterpriseId: 'e-2' },
+                join('m-1', 1), // batch 2
+                { command: 'transfer', memberId: 'm-1', toEnterpriseId: 'e-2', effectiveDate: '2017-06-01' },
+                leave('2017-01-01'), // the transfer in this batch
+                leave('2017-02-01'), // batch 3: the transfer in the batch before
+              ]),
+            ),
+            { caller: CALLER, batchLines: 3 },
+          );
+          const second = await own.engine.run(ndjson(ndjsonOf([leave('2017-03-01')])), { caller: CALLER });
+
+          const stored = await own.store.readStream(memberStream('m-1'));
+          const transfer = stored.find((e) => e.type === 'MemberTransferred')!;
+          const conflict = (line: number) => ({
+            line,
+            code: 'TIMELINE_CONFLICT',
+            message: expect.stringMatching(/^a later fact would become invalid: /),
+            details: { conflictingEventId: transfer.id, reason: 'MEMBER_NOT_ACTIVE' },
+          });
+          expect(first).toMatchObject({ accepted: 5, rejected: 2, errors: [conflict(6), conflict(7)] });
+          expect(second).toMatchObject({ accepted: 0, rejected: 1, errors: [conflict(1)] });
+          expect(stored.map((e) => e.type)).toEqual(['MemberJoined', 'MemberTransferred']);
+        } finally {
           await own.close();
         }
       },

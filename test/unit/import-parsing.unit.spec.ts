@@ -1,5 +1,8 @@
 import { linesOf, MAX_LINE_BYTES, type RawLine } from '../../src/imports/import-lines.js';
 import { csvRecords, type ImportRecord, ImportRefused, ndjsonRecords } from '../../src/imports/import-records.js';
+import { validateLine } from '../../src/imports/import-validation.js';
+import { CATEGORIES, LEAVE_REASONS } from '../../src/membership/member.events.js';
+import { statementTable } from '../../src/reporting/exports/report-table.js';
 import { residentId } from '../support/ledger-app.js';
 
 /** The chunks as a stream would hand them over, one at a time. */
@@ -146,10 +149,15 @@ describe('ndjsonRecords: one JSON object a line', () => {
         '{"command":"join","name":{"__proto__":{"polluted":true}}}',
       ].join('\n'),
     );
+    const refused = (field: string, key: string) => ({
+      code: 'VALIDATION_FAILED',
+      message: `the request is not valid: ${field}: property ${key} should not exist`,
+      details: [{ field, messages: [`property ${key} should not exist`] }],
+    });
     expect(records).toEqual([
-      { line: 1, error: { code: 'VALIDATION_FAILED', message: expect.stringMatching(/^__proto__: /) } },
-      { line: 2, error: { code: 'VALIDATION_FAILED', message: expect.stringMatching(/^constructor: /) } },
-      { line: 3, error: { code: 'VALIDATION_FAILED', message: expect.stringMatching(/^name\.__proto__: /) } },
+      { line: 1, error: refused('__proto__', '__proto__') },
+      { line: 2, error: refused('constructor', 'constructor') },
+      { line: 3, error: refused('name.__proto__', '__proto__') },
     ]);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
@@ -245,6 +253,88 @@ describe('csvRecords: a header row, then one command a row', () => {
     ]);
   });
 
+  it('given the words a statement export prints in Chinese for each category and leave reason, when copied into an import, then each reads as the value it was printed for', async () => {
+    const exported = statementTable(
+      {
+        scope: 'province',
+        from: '2016-01-01',
+        to: '2016-12-31',
+        knownAt: '2026-11-24T02:00:00.000Z',
+        position: '1',
+        opening: 0,
+        joined: { total: 0, byCategory: Object.fromEntries(CATEGORIES.map((c) => [c, 0])) },
+        left: { total: 0, byReason: Object.fromEntries(LEAVE_REASONS.map((r) => [r, 0])) },
+        transferredIn: 0,
+        transferredOut: 0,
+        internalTransfers: 0,
+        categoryChanges: [],
+        unionsEstablished: 0,
+        closing: 0,
+      },
+      'zh',
+    );
+    // Rows `joined.byCategory.<category>` and `left.byReason.<reason>`, their line `新入会：普通职工`.
+    const printed = (prefix: string) =>
+      exported.rows
+        .filter(([key]) => String(key).startsWith(prefix))
+        .map(([key, line]) => ({ value: String(key).slice(prefix.length), word: String(line).split('：')[1] }));
+    const categories = printed('joined.byCategory.');
+    const reasons = printed('left.byReason.');
+    expect(categories.map((c) => c.value)).toEqual([...CATEGORIES]);
+    expect(reasons.map((r) => r.value)).toEqual([...LEAVE_REASONS]);
+    expect(categories.find((c) => c.value === 'regular')?.word).toBe('普通职工');
+
+    const records = await csv(
+      '操作,会员编号,会员类别,离会原因,生效日期\n' +
+        categories.map((c) => `变更类别,m-1,${c.word},,2017-01-01\n`).join('') +
+        reasons.map((r) => `离会,m-1,,${r.word},2018-01-01\n`).join(''),
+    );
+    expect(records.map((r) => ('fields' in r ? (r.fields.category ?? r.fields.reason) : r))).toEqual([
+      ...CATEGORIES,
+      ...LEAVE_REASONS,
+    ]);
+    expect(records.filter((r) => 'hints' in r)).toEqual([]);
+  });
+
+  it('given the words the import took before (职工, 解除劳动关系, 自愿退会, 除名), then they still read as before', async () => {
+    const records = await csv(
+      '操作,会员编号,会员类别,离会原因,生效日期\n变更类别,m-1,职工,,2017-01-01\n' +
+        '离会,m-1,,解除劳动关系,2018-01-01\n离会,m-2,,自愿退会,2018-01-01\n离会,m-3,,除名,2018-01-01\n',
+    );
+    expect(records.map((r) => ('fields' in r ? (r.fields.category ?? r.fields.reason) : r))).toEqual([
+      'regular',
+      'left-employment',
+      'resigned',
+      'expelled',
+    ]);
+  });
+
+  it('given a category or leave reason in a word the import does not know, then the line is refused with the API’s message and the Chinese words it takes for that field', async () => {
+    const [changed, left] = await csv(
+      '操作,会员编号,会员类别,离会原因,生效日期\n变更类别,m-1,临时工,,2017-01-01\n离会,m-1,,辞职,2018-01-01\n',
+    );
+    const refusal = (record: ImportRecord) => {
+      if (!('fields' in record)) throw new Error('a record with fields was expected');
+      return validateLine(record.fields, record.hints);
+    };
+    const category = [
+      'category must be one of the following values: regular, migrant, dispatched',
+      'category may also be written in Chinese: 职工 or 普通职工 (regular), 农民工 (migrant), 劳务派遣工 (dispatched)',
+    ];
+    expect(refusal(changed)).toEqual({
+      code: 'VALIDATION_FAILED',
+      message: `the request is not valid: ${category.join('; ')}`,
+      details: [{ field: 'category', messages: category }],
+    });
+    expect(refusal(left)).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      message: expect.stringContaining(
+        'reason may also be written in Chinese: 解除劳动关系 or 离职 (left-employment), 自愿退会 or 退会 (resigned), 退休 (retired), ' +
+          '去世 (deceased), 除名 or 开除会籍 (expelled), 迁出本省 (moved-out-of-province)',
+      ),
+    });
+  });
+
   it('given quoted cells with a comma, a doubled quote and a line break, then the cells are read whole and the record keeps the line it starts on', async () => {
     const text =
       'command,enterpriseId,parkId,name,ownership,effectiveDate\n' +
@@ -332,7 +422,14 @@ describe('csvRecords: a header row, then one command a row', () => {
   it('given a cell value named like an Object.prototype member, then it stays that text', async () => {
     const records = await csv('command,memberId,reason,effectiveDate\nconstructor,m-1,toString,2018-01-01\n');
     expect(records).toEqual([
-      { line: 2, fields: { command: 'constructor', memberId: 'm-1', reason: 'toString', effectiveDate: '2018-01-01' } },
+      {
+        line: 2,
+        fields: { command: 'constructor', memberId: 'm-1', reason: 'toString', effectiveDate: '2018-01-01' },
+        hints: {
+          command: expect.stringMatching(/^command may also be written in Chinese: 登记园区 \(registerPark\), /),
+          reason: expect.stringMatching(/^reason may also be written in Chinese: 解除劳动关系 or 离职 \(left-employment\), /),
+        },
+      },
     ]);
   });
 

@@ -212,7 +212,11 @@ describe('import validation: the fast path and the DTO path agree', () => {
         const broken = mutate(fields, m);
         expect(fastValidLine(broken)).toBeUndefined();
         const dto = dtoValidLine(broken);
-        expect(dto).toEqual({ code: 'VALIDATION_FAILED', message: expect.any(String) });
+        expect(dto).toEqual({
+          code: 'VALIDATION_FAILED',
+          message: expect.stringMatching(/^the request is not valid: ./),
+          details: [{ field: m.field, messages: expect.any(Array) }],
+        });
         expectSameVerdict(broken);
       }),
       { numRuns: 400 },
@@ -335,6 +339,33 @@ describe('import validation: the fast path and the DTO path agree', () => {
 
   it('given an unknown command, then the DTO path names the commands it knows', () => {
     const verdict = dtoValidLine({ command: 'enrol', memberId: 'm-1' });
-    expect(verdict).toEqual({ code: 'VALIDATION_FAILED', message: `command must be one of ${IMPORT_COMMANDS.join(', ')}` });
+    const known = `command must be one of ${IMPORT_COMMANDS.join(', ')}`;
+    expect(verdict).toEqual({
+      code: 'VALIDATION_FAILED',
+      message: `the request is not valid: ${known}`,
+      details: [{ field: 'command', messages: [known] }],
+    });
+  });
+
+  it('given a line with several bad fields, then the details list each field and why, as the API does, and the message says all of it', () => {
+    const verdict = validateLine({
+      command: 'transfer',
+      memberId: 'm 1',
+      toEnterpriseId: 'e-2',
+      effectiveDate: '2016-02-30',
+      colour: 'red',
+    });
+    expect(verdict).toEqual({
+      code: 'VALIDATION_FAILED',
+      message:
+        'the request is not valid: memberId must match ^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$; ' +
+        'colour: property colour should not exist; ' +
+        'effectiveDate must be a real calendar day YYYY-MM-DD from 1949-10-01',
+      details: [
+        { field: 'memberId', messages: ['memberId must match ^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$'] },
+        { field: 'colour', messages: ['property colour should not exist'] },
+        { field: 'effectiveDate', messages: ['effectiveDate must be a real calendar day YYYY-MM-DD from 1949-10-01'] },
+      ],
+    });
   });
 });

@@ -165,7 +165,15 @@ function decide(events: ReadonlyArray<Stored<MemberEvent>>, c: Cmd): readonly Le
   switch (c.kind) {
     case 'join':
       return decideJoin(
-        { memberId: 'm-1', person: PERSON, name: 'n', category: c.category, enterpriseId: c.enterpriseId, effectiveDate: c.date },
+        {
+          memberId: 'm-1',
+          person: PERSON,
+          birthDate: '1949-12-31',
+          name: 'n',
+          category: c.category,
+          enterpriseId: c.enterpriseId,
+          effectiveDate: c.date,
+        },
         history,
         ctx,
       );

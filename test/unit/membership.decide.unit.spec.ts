@@ -133,6 +133,7 @@ function otherMembership(memberId: string, ...events: Given<MemberEvent>[]): Oth
 const joinInput = (effectiveDate: string, overrides: Partial<JoinInput> = {}): JoinInput => ({
   memberId: 'm1',
   person: ALICE,
+  birthDate: '1949-12-31',
   name: 'sealed:name',
   category: 'migrant',
   enterpriseId: 'eA',
@@ -167,6 +168,20 @@ describe('join', () => {
       .then([plain(joined('2010-01-01'))]);
     given()
       .when(join(TODAY))
+      .then([plain(joined(TODAY))]);
+  });
+
+  it('refuses a person whose resident ID number holds a birth date after today, as a problem of personId', () => {
+    given()
+      .when(join('2016-03-01', { birthDate: '2026-07-01' }))
+      .thenRefusedWith('VALIDATION_FAILED', [
+        { field: 'personId', messages: ['personId holds a birth date in the future (after today, 2026-06-30, Asia/Shanghai)'] },
+      ]);
+  });
+
+  it('accepts a birth date of today, as it accepts a join dated today', () => {
+    given()
+      .when(join(TODAY, { birthDate: TODAY }))
       .then([plain(joined(TODAY))]);
   });
 

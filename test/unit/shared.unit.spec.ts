@@ -3,7 +3,13 @@ import { monotonicIso } from '../../src/shared/clock.js';
 import { isCalendarDate, parseInstant, previousDay, shanghaiDate } from '../../src/shared/dates.js';
 import { DomainError } from '../../src/shared/domain-error.js';
 import { assertEffectiveDate } from '../../src/shared/effective-date.js';
-import { maskResidentId, residentIdCheckChar, residentIdProblem } from '../../src/shared/resident-id.js';
+import {
+  assertBornBy,
+  maskResidentId,
+  residentIdBirthDate,
+  residentIdCheckChar,
+  residentIdProblem,
+} from '../../src/shared/resident-id.js';
 
 describe('resident id (GB 11643)', () => {
   it('accepts a valid number', () => {
@@ -23,6 +29,28 @@ describe('resident id (GB 11643)', () => {
   it('refuses a wrong check character', () => {
     expect(residentIdProblem('110105194912310021')).toBe('check-digit');
     expect(residentIdProblem('110105194912310020')).toBe('check-digit');
+  });
+
+  it('reads the birth date a number holds', () => {
+    expect(residentIdBirthDate('11010519491231002X')).toBe('1949-12-31');
+  });
+
+  it('refuses a birth date after today (the day given), as a problem of personId; today itself passes', () => {
+    expect(() => assertBornBy('2026-06-30', '2026-06-30')).not.toThrow();
+    const refused = (() => {
+      try {
+        assertBornBy('2026-07-01', '2026-06-30');
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(refused).toBeInstanceOf(DomainError);
+    expect({ code: (refused as DomainError).code, details: (refused as DomainError).details }).toEqual({
+      code: 'VALIDATION_FAILED',
+      details: [
+        { field: 'personId', messages: ['personId holds a birth date in the future (after today, 2026-06-30, Asia/Shanghai)'] },
+      ],
+    });
   });
 
   it('refuses a birth date that is not a calendar day, even with a matching check character', () => {

@@ -44,7 +44,7 @@ import { decideRegisterPark } from '../../src/parks/register-park/register-park.
 import { RegisterParkBody } from '../../src/parks/register-park/register-park.http.js';
 import { EARLIEST_DATE } from '../../src/shared/dates.js';
 import { type LedgerEvent, type Stored } from '../../src/shared/ledger-event.js';
-import { maskResidentId, residentIdProblem } from '../../src/shared/resident-id.js';
+import { maskResidentId, residentIdBirthDate, residentIdProblem } from '../../src/shared/resident-id.js';
 import {
   earliestEndDate,
   type ExpectedFigures,
@@ -158,7 +158,7 @@ class DeciderLedger {
         const touched: string[] = [];
         if (line.command === 'join') {
           const person = { hash: line.personId, masked: maskResidentId(line.personId) };
-          events = decideJoin({ ...line, person }, history, {
+          events = decideJoin({ ...line, person, birthDate: residentIdBirthDate(line.personId) }, history, {
             ...mctx,
             otherMemberships: this.others(person.hash, line.memberId),
           });
@@ -278,6 +278,16 @@ describe('a synthetic province as import commands', () => {
       expect({ personId: c.personId, problem: residentIdProblem(c.personId) }).toEqual({
         personId: c.personId,
         problem: undefined,
+      });
+      // Born before the window ends (the ledger refuses a birth date after today), and of working age when joining.
+      const born = residentIdBirthDate(c.personId);
+      expect({ personId: c.personId, bornByEnd: born <= options.endDate }).toEqual({ personId: c.personId, bornByEnd: true });
+      expect({
+        personId: c.personId,
+        sixteenAtJoin: `${Number(born.slice(0, 4)) + 16}${born.slice(4)}` <= c.effectiveDate,
+      }).toEqual({
+        personId: c.personId,
+        sixteenAtJoin: true,
       });
       // A person keeps their name whenever they join again (same id number, same person).
       if (!nameOf.has(c.personId)) nameOf.set(c.personId, c.name);

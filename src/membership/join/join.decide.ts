@@ -1,6 +1,7 @@
 import { isOpenOn } from '../../enterprises/enterprise.state.js';
 import { DomainError, notFound } from '../../shared/domain-error.js';
 import { assertEffectiveDate } from '../../shared/effective-date.js';
+import { assertBornBy } from '../../shared/resident-id.js';
 import { type Category, type MemberJoined, type PersonRef } from '../member.events.js';
 import { admitTimeline, type MemberDecisionContext, withNewFact } from '../member.rules.js';
 import { type MemberHistory } from '../member.timeline.js';
@@ -8,6 +9,8 @@ import { type MemberHistory } from '../member.timeline.js';
 export interface JoinInput {
   readonly memberId: string;
   readonly person: PersonRef;
+  /** The person's birth date, read from their resident ID number (which goes no further than the handler). */
+  readonly birthDate: string;
   readonly name: string;
   readonly category: Category;
   readonly enterpriseId: string;
@@ -16,6 +19,7 @@ export interface JoinInput {
 
 export function decideJoin(input: JoinInput, history: MemberHistory, ctx: MemberDecisionContext): MemberJoined[] {
   assertEffectiveDate(input.effectiveDate, ctx.today);
+  assertBornBy(input.birthDate, ctx.today);
   const enterprise = ctx.enterprises.get(input.enterpriseId);
   if (!enterprise || enterprise.status !== 'registered') throw notFound('Enterprise', input.enterpriseId);
   if (!isOpenOn(enterprise, input.effectiveDate))

@@ -6,6 +6,7 @@ import { MEMBER_NAMES, type MemberNames } from '../../personal-data/member-names
 import { PERSON_IDENTITY, PersonIdentity } from '../../personal-data/person-identity.js';
 import { Scopes } from '../../auth/scopes.js';
 import { lockKeys } from '../../shared/keyed-mutex.js';
+import { residentIdBirthDate } from '../../shared/resident-id.js';
 import { type Category, memberStream } from '../member.events.js';
 import { asHistory, memberEnterprises } from '../member.reader.js';
 import { PersonClaims } from '../person-claims.js';
@@ -59,7 +60,7 @@ export class JoinMemberHandler implements ICommandHandler<JoinMember> {
         const target = enterprises.get(input.enterpriseId);
         if (target?.status === 'registered')
           await this.scopes.assertWrite(meta, [await this.scopes.placeOfPark(target.parkId)], `enterprise ${input.enterpriseId}`);
-        const joined = decideJoin({ ...rest, person, name }, history, {
+        const joined = decideJoin({ ...rest, person, birthDate: residentIdBirthDate(personId), name }, history, {
           ...ctx,
           enterprises,
           otherMemberships: persons.others,
