@@ -8,6 +8,7 @@ import { FiguresReadModel } from '../../src/read-models/figures/figures-read-mod
 import { openReadModelDb } from '../../src/read-models/read-model-store.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { DomainError } from '../../src/shared/domain-error.js';
+import { joinedEvent } from '../support/member-events.js';
 
 /*
  * How long a figure query waits for the figures to reach the log: the service answers 503
@@ -30,22 +31,7 @@ const joins = (from: number, count: number): BatchAppend[] =>
     return {
       stream: `member-m${m}`,
       expectedRevision: 'no_stream' as const,
-      events: [
-        {
-          id: `member-m${m}-0`,
-          type: 'MemberJoined',
-          data: {
-            memberId: `m${m}`,
-            person: { hash: `h${m}`, masked: '3601**********123X' },
-            name: 'sealed',
-            category: 'migrant',
-            enterpriseId: 'e1',
-            parkId: 'p1',
-            effectiveDate: '2016-01-01',
-          },
-          metadata: meta,
-        },
-      ],
+      events: [joinedEvent(`m${m}`, { id: `member-m${m}-0` })],
     };
   });
 

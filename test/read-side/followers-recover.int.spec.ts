@@ -10,6 +10,7 @@ import { FiguresReadModel } from '../../src/read-models/figures/figures-read-mod
 import { ProjectionRunner } from '../../src/read-models/projection-runner.js';
 import { openReadModelDb } from '../../src/read-models/read-model-store.js';
 import { systemClock } from '../../src/shared/clock.js';
+import { joinedEvent } from '../support/member-events.js';
 
 /*
  * The service's live followers (the roster's runner, the figures) after a failure: a write to the
@@ -18,21 +19,7 @@ import { systemClock } from '../../src/shared/clock.js';
  * meanwhile is passed over, and it follows the log again by itself, with no query asked.
  */
 
-const meta = { actor: 'clerk-1', correlationId: 'c-1' };
-const joined = (m: number): NewEvent => ({
-  id: `m${m}-0`,
-  type: 'MemberJoined',
-  data: {
-    memberId: `m${m}`,
-    person: { hash: `h${m}`, masked: '3601**********123X' },
-    name: 'sealed',
-    category: 'migrant',
-    enterpriseId: 'e1',
-    parkId: 'p1',
-    effectiveDate: '2016-01-01',
-  },
-  metadata: meta,
-});
+const joined = (m: number): NewEvent => joinedEvent(`m${m}`);
 
 /** Each test waits for a follower's retry (1 s after a failure). */
 const RETRIES_WAIT_MS = 15_000;

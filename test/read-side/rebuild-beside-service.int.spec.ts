@@ -11,6 +11,7 @@ import { rebuildFigures } from '../../src/read-models/figures/figure-builder.js'
 import { RosterBeside } from '../../src/read-models/member-roster-rebuild.js';
 import { ProjectionRunner, rebuildProjection } from '../../src/read-models/projection-runner.js';
 import { openReadModelDb } from '../../src/read-models/read-model-store.js';
+import { joinedEvent } from '../support/member-events.js';
 
 /*
  * `ledger rebuild` beside a running service that keeps recording. The service follows the log
@@ -23,16 +24,7 @@ import { openReadModelDb } from '../../src/read-models/read-model-store.js';
 const meta = { actor: 'clerk-1', correlationId: 'c-1' };
 const event = (id: string, type: string, data: object): NewEvent => ({ id, type, data, metadata: meta });
 
-const joined = (memberId: string, enterpriseId: string) =>
-  event(`${memberId}-0`, 'MemberJoined', {
-    memberId,
-    person: { hash: `h-${memberId}`, masked: '360781********0000' },
-    name: 'enc:v1:x',
-    category: 'migrant',
-    enterpriseId,
-    parkId: 'p1',
-    effectiveDate: '2020-01-01',
-  });
+const joined = (memberId: string, enterpriseId: string) => joinedEvent(memberId, { enterpriseId });
 
 const requested = (transferId: string) =>
   event(`${transferId}-0`, 'TransferRequested', {
