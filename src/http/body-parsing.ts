@@ -38,7 +38,8 @@ export function jsonBodies(limit: number) {
 const IMPORT_PATH = '/imports';
 
 export const MAX_JSON_DEPTH = 16;
-const INHERITED = new Set(Object.getOwnPropertyNames(Object.prototype));
+/** Names of Object.prototype's members (`__proto__`, `constructor`, `toString`, …). */
+export const INHERITED_KEYS: ReadonlySet<string> = new Set(Object.getOwnPropertyNames(Object.prototype));
 
 /**
  * Keys named like Object.prototype members (`__proto__`, `constructor`, `toString`, …) slip past
@@ -51,7 +52,7 @@ export function bodyShapeProblem(value: unknown, path = '', depth = 0): { field:
     return { field: path || 'body', messages: [`the body is nested deeper than ${MAX_JSON_DEPTH} levels`] };
   for (const key of Object.keys(value)) {
     const field = path ? `${path}.${key}` : key;
-    if (INHERITED.has(key)) return { field, messages: [`property ${key} should not exist`] };
+    if (INHERITED_KEYS.has(key)) return { field, messages: [`property ${key} should not exist`] };
     const inner = bodyShapeProblem((value as Record<string, unknown>)[key], field, depth + 1);
     if (inner) return inner;
   }

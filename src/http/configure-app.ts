@@ -7,7 +7,7 @@ import { DomainError } from '../shared/domain-error.js';
 import { jsonBodies } from './body-parsing.js';
 import { ErrorResponseFilter } from './error-response.js';
 import { requestLogging } from './logging.js';
-import { noQueryOnCommands } from './no-query-on-commands.js';
+import { queryStrings } from './query-strings.js';
 import { serverTiming } from './server-timing.js';
 
 /** Flattens class-validator's tree into one entry per bad field (`to.enterpriseId`). */
@@ -35,7 +35,7 @@ export function configureApp(app: INestApplication, config: LedgerConfig, logger
   // (localhost, behind a TLS proxy), it would send the docs page's scripts to an HTTPS port.
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   app.use(requestLogging(logger));
-  app.use(noQueryOnCommands());
+  app.use(queryStrings());
   app.use(jsonBodies(config.bodyLimitBytes));
   app.useGlobalPipes(
     new ValidationPipe({

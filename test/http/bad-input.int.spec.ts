@@ -505,6 +505,15 @@ const BAD_REQUESTS: BadRequest[] = [
     code: 'VALIDATION_FAILED',
     field: 'dryRun',
   },
+  // The query parser drops these names before any route sees them: refused, not passed over.
+  ...(['__proto__', 'constructor', 'hasOwnProperty'] as const).map((name) => ({
+    title: `figures asked with a ${name} parameter`,
+    method: 'get' as const,
+    path: `/figures?scope=province&asOf=2016-06-30&${name}=1`,
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    field: name,
+  })),
   {
     // The + of the offset, unencoded, arrives as a space: the refusal says how to send it.
     title: 'figures known at an instant whose offset lost its + in the query string',
