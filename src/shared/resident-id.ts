@@ -40,6 +40,15 @@ export function assertBornBy(birthDate: IsoDate, today: IsoDate, field = 'person
     throw validationFailed(field, `${field} holds a birth date in the future (after today, ${today}, Asia/Shanghai)`);
 }
 
+/** Refuses a membership dated before its person was born (the date itself is not repeated: it is personal data). */
+export function assertBornBefore(birthDate: IsoDate, effectiveDate: IsoDate, field = 'personId'): void {
+  if (birthDate > effectiveDate)
+    throw validationFailed(
+      field,
+      `${field} holds a birth date after effectiveDate (${effectiveDate}): nobody joins before being born`,
+    );
+}
+
 /** First 6 and last 4 characters kept, the rest `*`: what responses show. */
 export function maskResidentId(value: string): string {
   return `${value.slice(0, 6)}${'*'.repeat(8)}${value.slice(14).toUpperCase()}`;

@@ -198,6 +198,19 @@ describe('membership over HTTP', () => {
         expectRefusal(await api.member(memberId), 404, 'NOT_FOUND');
       }
     });
+
+    it('given a person born in 2017, when a join dated 2016-01-01 is recorded for them, then 400 VALIDATION_FAILED on personId without the birth date, and dated 2018 it is recorded', async () => {
+      const res = await api.join('m-born-2017', person(7, '20170301'), 'eA1', '2016-01-01');
+      expectRefusal(res, 400, 'VALIDATION_FAILED');
+      expect(res.body.details).toEqual([
+        {
+          field: 'personId',
+          messages: ['personId holds a birth date after effectiveDate (2016-01-01): nobody joins before being born'],
+        },
+      ]);
+      expect(res.text).not.toContain('2017');
+      expectAnswer(await api.join('m-born-2017', person(7, '20170301'), 'eA1', '2018-01-01'));
+    });
   });
 
   describe('knowledge instants (knownAt)', () => {

@@ -179,6 +179,20 @@ describe('join', () => {
       ]);
   });
 
+  it('refuses a join dated before the person was born, as a problem of personId; a join on the birth date itself stands', () => {
+    given()
+      .when(join('2016-03-01', { birthDate: '2016-03-02' }))
+      .thenRefusedWith('VALIDATION_FAILED', [
+        {
+          field: 'personId',
+          messages: ['personId holds a birth date after effectiveDate (2016-03-01): nobody joins before being born'],
+        },
+      ]);
+    given()
+      .when(join('2016-03-01', { birthDate: '2016-03-01' }))
+      .then([plain(joined('2016-03-01'))]);
+  });
+
   it('accepts a birth date of today, as it accepts a join dated today', () => {
     given()
       .when(join(TODAY, { birthDate: TODAY }))

@@ -1,7 +1,7 @@
 import { isOpenOn } from '../../enterprises/enterprise.state.js';
 import { DomainError, notFound } from '../../shared/domain-error.js';
 import { assertEffectiveDate } from '../../shared/effective-date.js';
-import { assertBornBy } from '../../shared/resident-id.js';
+import { assertBornBefore, assertBornBy } from '../../shared/resident-id.js';
 import { type Category, type MemberJoined, type PersonRef } from '../member.events.js';
 import { admitTimeline, type MemberDecisionContext, withNewFact } from '../member.rules.js';
 import { type MemberHistory } from '../member.timeline.js';
@@ -20,6 +20,7 @@ export interface JoinInput {
 export function decideJoin(input: JoinInput, history: MemberHistory, ctx: MemberDecisionContext): MemberJoined[] {
   assertEffectiveDate(input.effectiveDate, ctx.today);
   assertBornBy(input.birthDate, ctx.today);
+  assertBornBefore(input.birthDate, input.effectiveDate);
   const enterprise = ctx.enterprises.get(input.enterpriseId);
   if (!enterprise || enterprise.status !== 'registered') throw notFound('Enterprise', input.enterpriseId);
   if (!isOpenOn(enterprise, input.effectiveDate))
