@@ -156,4 +156,33 @@ describe('live followers after a failure', () => {
     },
     RETRIES_WAIT_MS,
   );
+
+  it(
+    'given the log unreachable when the figures first open (a store double whose first look at the head fails), then they open by themselves a moment later and a query answers, with no restart',
+    async () => {
+      await join1(1);
+      let failures = 0;
+      const flaky = new Proxy(store, {
+        get(target, key) {
+          if (key === 'headPosition' && failures === 0)
+            return async () => {
+              failures++;
+              throw new Error('the store is not up yet (test double)');
+            };
+          const value: unknown = Reflect.get(target, key, target);
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      }) as EventStore;
+      const model = new FiguresReadModel(db, flaky, pino({ level: 'silent' }), systemClock);
+      model.onApplicationBootstrap();
+      stops.push(() => model.stop());
+
+      const { position } = await model.current();
+      expect(failures).toBe(1);
+      expect(position).toBe('1');
+      await join1(2);
+      expect((await model.current()).position).toBe('2');
+    },
+    RETRIES_WAIT_MS,
+  );
 });

@@ -60,6 +60,8 @@ export class FiguresReadModel implements OnApplicationBootstrap {
   private queue: Promise<unknown> = Promise.resolve();
   private subscription?: Subscription;
   private readonly retry = new RetryLater();
+  /** Ends the wait between two attempts to open (on stop). */
+  private wakeOpen?: () => void;
   private stopped = false;
 
   constructor(
@@ -73,14 +75,35 @@ export class FiguresReadModel implements OnApplicationBootstrap {
   }
 
   onApplicationBootstrap(): void {
-    this.ready = this.open().catch((error: unknown) => {
-      this.logger.error(
-        { err: { type: (error as Error)?.name, message: (error as Error)?.message } },
-        'figures read model failed to open',
-      );
-      throw error;
-    });
+    this.ready = this.openUntilOpen();
     this.ready.catch(() => undefined);
+  }
+
+  /**
+   * Opens the figures, trying again after a failure (the log's store not up yet, the read-model
+   * file locked by a rebuild): 1 s, doubling up to 30 s. Meanwhile queries wait for it, up to their
+   * deadline (503 PROJECTION_BEHIND), rather than failing until the service is restarted.
+   */
+  private async openUntilOpen(): Promise<void> {
+    for (;;) {
+      try {
+        await this.open();
+        this.retry.succeeded();
+        return;
+      } catch (error) {
+        if (this.stopped) throw error;
+        const delay = await new Promise<number | undefined>((resolve) => {
+          this.wakeOpen = () => resolve(undefined);
+          const ms = this.retry.schedule(() => resolve(ms));
+          if (ms === undefined) resolve(undefined);
+          this.logger.error(
+            { err: { type: (error as Error)?.name, message: (error as Error)?.message }, retryInMs: ms },
+            'figures read model failed to open; trying again shortly',
+          );
+        });
+        if (delay === undefined || this.stopped) throw error;
+      }
+    }
   }
 
   private async open(): Promise<void> {
@@ -234,6 +257,7 @@ export class FiguresReadModel implements OnApplicationBootstrap {
   async stop(): Promise<void> {
     this.stopped = true;
     this.retry.cancel();
+    this.wakeOpen?.();
     await this.subscription?.stop();
     await this.ready?.catch(() => undefined);
     await this.queue;
