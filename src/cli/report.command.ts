@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { GroupBy } from '../../projections/figures/figures-index.js';
 import type { Caller } from '../auth/principal.js';
@@ -118,10 +118,18 @@ export async function statementCommand(args: readonly string[]): Promise<number>
   }));
 }
 
+/** Refuses, before any work, an --out that names a directory or sits in a directory that does not exist. */
+function writableOut(out: string): void {
+  const path = resolve(out);
+  if (existsSync(path) && statSync(path).isDirectory()) throw new UsageError(`--out: ${path} is a directory; name a file`);
+  if (!existsSync(dirname(path))) throw new UsageError(`--out: the directory ${dirname(path)} does not exist`);
+}
+
 /** Checks the options, runs the query on the ledger, writes the answer; bad input and refusals exit 2. */
 async function report(command: string, out: string | undefined, parse: () => ReportAsk): Promise<number> {
   try {
     const ask = parse();
+    if (out !== undefined) writableOut(out);
     const user = `cli:${userInfo().username}`;
     const caller: Caller = {
       principal: { sub: user, role: 'auditor' },
@@ -134,7 +142,11 @@ async function report(command: string, out: string | undefined, parse: () => Rep
     const { answerReport } = await import('./report-runner.js');
     const body = await answerReport(ask, caller);
     if (out !== undefined) {
-      writeFileSync(out, body);
+      try {
+        writeFileSync(out, body);
+      } catch (error) {
+        throw new UsageError(`--out: cannot write ${resolve(out)} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+      }
       process.stderr.write(`ledger ${command}: wrote ${resolve(out)}\n`);
     } else process.stdout.write(body);
     return 0;

@@ -310,6 +310,8 @@ describe('the figures and statement CLI', () => {
       [['figures', '--scope', 'park:nowhere', '--as-of', '2016-06-30'], /Park nowhere does not exist/],
       [[...s.slice(0, 5), '--to', '2015-12-31'], /--from: from must not be after to/],
       [[...s, '--format', 'xlsx'], /--format xlsx needs --out/],
+      [[...f, '--format', 'csv', '--out', '/nonexistent-dir/x.csv'], /--out: the directory \/nonexistent-dir does not exist/],
+      [[...s, '--format', 'xlsx', '--out', tmpdir()], /--out: .* is a directory; name a file/],
     ] as const) {
       const run = ledger(dataDir, ...args);
       const command = args[0];
