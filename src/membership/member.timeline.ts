@@ -42,7 +42,6 @@ export function evolveHistory(history: MemberHistory, event: Stored<MemberEvent>
 export const foldHistory = (memberId: string, events: ReadonlyArray<Stored<MemberEvent>>): MemberHistory =>
   events.reduce(evolveHistory, emptyHistory(memberId));
 
-/** The facts as they stood at knowledge instant `knownAt`: later facts and later voids removed. */
 /**
  * The knowledge instant a member read stands on: the one asked, unless it is after both `now` and
  * the stream's last recording (then none: everything recorded so far). Recording instants
@@ -54,6 +53,7 @@ export function settledKnownAt(knownAt: string | undefined, now: string, lastRec
   return knownAt > now && (lastRecordedAt === undefined || knownAt > lastRecordedAt) ? undefined : knownAt;
 }
 
+/** The facts as they stood at knowledge instant `knownAt`: later facts and later voids removed. */
 export function historyKnownAt(history: MemberHistory, knownAt: string | undefined): MemberHistory {
   if (knownAt === undefined) return history;
   return {

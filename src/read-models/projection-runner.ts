@@ -125,7 +125,12 @@ export class ProjectionRunner<Row extends object> {
     const page = this.delivered;
     this.delivered = [];
     if (this.stopped) return;
-    this.enqueue<unknown>(() => (this.behind ? this.pull() : this.applyPage(page))).then(
+    this.pass(() => (this.behind ? this.pull() : this.applyPage(page)));
+  }
+
+  /** A live pass, queued: after it succeeds the runner is caught up again; after it fails, see `failed`. */
+  private pass(work: () => unknown): void {
+    this.enqueue(work).then(
       () => {
         this.behind = false;
         this.retry.succeeded();
@@ -140,13 +145,7 @@ export class ProjectionRunner<Row extends object> {
     this.onError(error);
     this.retry.schedule(() => {
       if (this.subscription === undefined) this.follow();
-      this.enqueue(() => this.pull()).then(
-        () => {
-          this.behind = false;
-          this.retry.succeeded();
-        },
-        (again: unknown) => this.failed(again),
-      );
+      this.pass(() => this.pull());
     });
   }
 

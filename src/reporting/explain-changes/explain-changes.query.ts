@@ -5,6 +5,7 @@ import type { Caller } from '../../auth/principal.js';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '../../event-store/event-store.port.js';
 import { Scopes } from '../../auth/scopes.js';
 import { type MemberEvent } from '../../membership/member.events.js';
+import type { MemberHistory } from '../../membership/member.timeline.js';
 import { asHistory, parksOfFact } from '../../membership/member.reader.js';
 import type { Stored } from '../../shared/ledger-event.js';
 import { FiguresReadModel } from '../../read-models/figures/figures-read-model.js';
@@ -85,11 +86,16 @@ export class ExplainChangesHandler implements IQueryHandler<ExplainChanges> {
    * figures (a back-dated category change before the member moved in), but who recorded it, at
    * another park, is not the caller's to see.
    */
-  private async outsideScope(event: RecordedEvent, caller: Caller): Promise<boolean> {
+  private async outsideScope(event: RecordedEvent, caller: Caller, histories: Map<string, MemberHistory>): Promise<boolean> {
     const { role } = caller.principal;
     if (role === 'provincial-admin' || role === 'auditor' || !event.streamName.startsWith('member-')) return false;
-    const memberId = event.streamName.slice('member-'.length);
-    const history = asHistory(memberId, (await this.store.readStream(event.streamName)) as Array<Stored<MemberEvent>>);
+    // A page often lists several facts of one member: its history is folded once.
+    let history = histories.get(event.streamName);
+    if (history === undefined) {
+      const memberId = event.streamName.slice('member-'.length);
+      history = asHistory(memberId, (await this.store.readStream(event.streamName)) as Array<Stored<MemberEvent>>);
+      histories.set(event.streamName, history);
+    }
     const voided = (event.data as { voidedEventId?: unknown }).voidedEventId;
     const parks = parksOfFact(history, event.type === 'EntryVoided' && typeof voided === 'string' ? voided : event.id);
     for (const park of parks) if (await this.access.covers(caller, park)) return false;
@@ -122,6 +128,7 @@ export class ExplainChangesHandler implements IQueryHandler<ExplainChanges> {
     const all = index.changes(s.ref, asOf, from.knownMs, to.knownMs).filter((c) => index.positionOf(c.event) > after);
     const page = all.slice(0, limit);
     const entries: ChangeEntry[] = [];
+    const histories = new Map<string, MemberHistory>();
     for (const change of page) {
       const position = index.positionOf(change.event);
       const [event] = await this.store.readAll({ after: String(position - 1), maxCount: 1 });
@@ -134,7 +141,7 @@ export class ExplainChangesHandler implements IQueryHandler<ExplainChanges> {
         effectiveDate: typeof data.effectiveDate === 'string' ? data.effectiveDate : null,
         ...(typeof data.voidedEventId === 'string' ? { voidedEventId: data.voidedEventId } : {}),
         recordedAt: event.metadata.recordedAt,
-        ...((await this.outsideScope(event, caller))
+        ...((await this.outsideScope(event, caller, histories))
           ? { actor: null, redacted: true as const }
           : { actor: event.metadata.actor }),
         effect: change.effects[0] + change.effects[1] + change.effects[2],
