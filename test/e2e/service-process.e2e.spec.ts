@@ -1,8 +1,14 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { residentId } from '../support/ledger-app.js';
 import { call, eventually, killAll, type LedgerProcess, startProcess } from './ledger-process.js';
+
+/** A one-off node program that takes the service lock of `dir` with the built code, prints `taken`, and exits. */
+const takeLockAndSay = (dir: string) =>
+  `const { takeServiceLock } = await import(${JSON.stringify(join(process.cwd(), 'dist', 'src', 'shared', 'service-lock.js'))});` +
+  `takeServiceLock(${JSON.stringify(dir)}); console.log('taken');`;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -203,6 +209,37 @@ describe('the service as a process', () => {
       expect(readFileSync(join(dir, 'service.lock'), 'utf8').trim()).toBe(String(next.child.pid));
       await next.stop('SIGTERM');
       expect(existsSync(join(dir, 'service.lock'))).toBe(false);
+    },
+    PROCESS_TEST_MS,
+  );
+
+  it(
+    "given a service killed with -9 and not yet reaped by its parent, when a new one takes the lock at once, then it gets it: the kernel dropped the dead holder's lock",
+    async () => {
+      const dir = newDataDir();
+      const first = await startProcess(dir);
+      const pid = first.child.pid!;
+      process.kill(pid, 'SIGKILL');
+      // Synchronous from here: this process's event loop cannot reap the child, so it stays a zombie.
+      execFileSync('sleep', ['0.3']);
+      const state = readFileSync(`/proc/${pid}/stat`, 'utf8').split(' ')[2];
+      const taken = execFileSync(process.execPath, ['--input-type=module', '-e', takeLockAndSay(dir)], {
+        encoding: 'utf8',
+      });
+      expect({ state, taken: taken.trim() }).toEqual({ state: 'Z', taken: 'taken' });
+      await first.stop('SIGKILL');
+    },
+    PROCESS_TEST_MS,
+  );
+
+  it(
+    'given a service.lock left naming a live process that is no service (a reused pid), when a service starts, then it starts and names itself in the file',
+    async () => {
+      const dir = newDataDir();
+      writeFileSync(join(dir, 'service.lock'), `${process.pid}\n`);
+      const next = await startProcess(dir);
+      await created(next, '/parks', aPark('p-reused'));
+      expect(readFileSync(join(dir, 'service.lock'), 'utf8').trim()).toBe(String(next.child.pid));
     },
     PROCESS_TEST_MS,
   );
