@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { ConfigError, type LedgerConfig, loadConfig } from '../config/ledger-config.js';
@@ -86,7 +86,10 @@ export async function importCommand(args: readonly string[]): Promise<number> {
   const bar = new ProgressBar('import');
   let lines = 0;
   // On the embedded store this thread writes the batches while the worker decides the next one.
-  const config = loadConfig();
+  const config = loadConfig(process.env, { createTokenSigningKey: false });
+  // A mistyped LEDGER_DATA_DIR would otherwise fill a new ledger unnoticed.
+  if (config.eventStoreConnectionString === undefined && !existsSync(join(config.dataDir, 'events.sqlite')))
+    process.stderr.write(`ledger import: no ledger in ${config.dataDir} yet: a new one is created there\n`);
   const writer = config.eventStoreConnectionString === undefined ? await openWriter(config) : undefined;
   const job: ImportJob = {
     file,

@@ -33,7 +33,7 @@ export type ImportWorkerMessage =
 
 /** The import itself, against the store of LEDGER_DATA_DIR (or EventStoreDB), run in the worker. */
 async function runImport(job: ImportJob, tell: (m: ImportWorkerMessage) => void): Promise<ImportAnswer> {
-  const config = loadConfig();
+  const config = loadConfig(process.env, { createTokenSigningKey: false });
   // When batches are written elsewhere, this thread's connection only reads: the store's default cache.
   const store = await openEventStore(config, systemClock, job.writesElsewhere ? {} : { cacheMiB: job.cacheMiB });
   const writer = job.writesElsewhere && parentPort ? new PortBatchWriter(parentPort as BatchPort) : undefined;

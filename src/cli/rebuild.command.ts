@@ -51,7 +51,7 @@ export async function rebuildCommand(args: readonly string[]): Promise<number> {
   const heapMiB = values['heap-mib'] === undefined ? SHARE_HEAP_MIB : Number(values['heap-mib']);
   if (!Number.isInteger(heapMiB) || heapMiB < 8 || heapMiB > 65536)
     throw new ConfigError(`--heap-mib must be a whole number from 8 to 65536, not ${values['heap-mib']}`);
-  const config = loadConfig();
+  const config = loadConfig(process.env, { createTokenSigningKey: false });
   const store = await openEventStore(config, systemClock);
   const db = openReadModelDb(join(config.dataDir, 'read-models.sqlite'));
   const started = Date.now();

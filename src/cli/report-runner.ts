@@ -68,7 +68,7 @@ async function withLedger<T>(run: (queries: QueryBus) => Promise<T>): Promise<T>
   const dataDir = resolve(process.env.LEDGER_DATA_DIR ?? './data');
   if (process.env.EVENTSTORE_CONNECTION_STRING === undefined && !existsSync(join(dataDir, 'events.sqlite')))
     throw new ConfigError(`no ledger in ${dataDir} (events.sqlite not found); set LEDGER_DATA_DIR`);
-  const config = loadConfig();
+  const config = loadConfig(process.env, { createTokenSigningKey: false });
   // stdout carries the report: logs go to stderr, warnings and worse unless LOG_LEVEL says otherwise.
   const logger = createLogger(process.env.LOG_LEVEL ? config.logLevel : 'warn', pino.destination({ dest: 2, sync: true }));
   const app = await NestFactory.createApplicationContext(ReportsCliModule.forRoot({ config, logger }), {

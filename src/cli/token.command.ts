@@ -1,12 +1,13 @@
 import { parseArgs } from 'node:util';
 import { ROLES, type Role } from '../auth/principal.js';
 import { TokenError, Tokens } from '../auth/tokens.js';
-import { loadConfig } from '../config/ledger-config.js';
+import { existingTokenSigningKey } from '../config/ledger-config.js';
 
 export const TOKEN_USAGE = `ledger token --role <${ROLES.join('|')}> [--city <cityId>] [--park <parkId>] [--ttl 12h] [--sub <user>]
 
 Prints a bearer token signed with the configured key (LEDGER_TOKEN_SIGNING_KEY, or the key file
-in LEDGER_DATA_DIR, default ./data). A city-officer needs --city, a park-clerk --park.
+in LEDGER_DATA_DIR, default ./data; the service creates that file on its first start, and without
+it the command refuses rather than sign with a key no service knows). A city-officer needs --city, a park-clerk --park.
 --ttl takes a number of seconds or a span like 30m, 12h, 7d (default 12h).
 --sub names the user; it is recorded as the actor of everything they record (default: the role).`;
 
@@ -30,10 +31,11 @@ export function tokenCommand(args: readonly string[]): number {
   }
   if (!values.role) throw new TokenError('--role is required');
   const ttl = /^\d+$/.test(values.ttl!) ? Number(values.ttl) : values.ttl!;
-  if (typeof ttl === 'string' && !/^\d+\s*(s|m|h|d|w|y)$/.test(ttl))
-    throw new TokenError('--ttl must be seconds or a span like 30m, 12h, 7d');
+  // A span of zero would issue a token that is already expired.
+  if (typeof ttl === 'string' ? !/^0*[1-9]\d*\s*(s|m|h|d|w|y)$/.test(ttl) : ttl < 1)
+    throw new TokenError('--ttl must be a positive number of seconds or a span like 30m, 12h, 7d');
   const role = values.role as Role;
-  const token = new Tokens(loadConfig().tokenSigningKey).issue(
+  const token = new Tokens(existingTokenSigningKey()).issue(
     {
       sub: values.sub ?? role,
       role,

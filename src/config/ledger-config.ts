@@ -30,7 +30,16 @@ export type FaultPoint = (typeof FAULT_POINTS)[number];
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
+export interface LoadOptions {
+  /**
+   * Whether a missing `token-signing.key` is created (default) or, for the CLIs that neither sign
+   * nor check tokens, stood in for by a key of this process alone: the key is then created by the
+   * service's first start, which prints the first admin token with it.
+   */
+  readonly createTokenSigningKey?: boolean;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOptions = {}): LedgerConfig {
   const problems: string[] = [];
   const port = Number(env.PORT ?? '3000');
   if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`PORT must be 0-65535, got "${env.PORT}"`);
@@ -60,7 +69,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
   if (crashAt !== undefined && !FAULT_POINTS.includes(crashAt as FaultPoint))
     problems.push(`LEDGER_TEST_CRASH_AT must be one of ${FAULT_POINTS.join(', ')}`);
   if (problems.length > 0) throw new ConfigError(`invalid configuration:\n- ${problems.join('\n- ')}`);
-  const signing = tokenSigningKey ? { key: tokenSigningKey, created: false } : loadOrCreateKeyFile(dataDir, 'token-signing.key');
+  const signing = tokenSigningKey
+    ? { key: tokenSigningKey, created: false }
+    : options.createTokenSigningKey === false
+      ? { key: readKeyFile(dataDir, TOKEN_SIGNING_KEY_FILE) ?? randomBytes(32), created: false }
+      : loadOrCreateKeyFile(dataDir, TOKEN_SIGNING_KEY_FILE);
   return {
     port,
     dataDir,
@@ -75,20 +88,43 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
   };
 }
 
+const TOKEN_SIGNING_KEY_FILE = 'token-signing.key';
+
+/**
+ * The key that signs tokens, for `ledger token`: LEDGER_TOKEN_SIGNING_KEY or the data dir's key
+ * file, never a new one (a token signed with a key no service knows would be refused by all).
+ */
+export function existingTokenSigningKey(env: NodeJS.ProcessEnv = process.env): Buffer {
+  const { tokenSigningKey, dataDir } = loadConfig(env, { createTokenSigningKey: false });
+  if (env.LEDGER_TOKEN_SIGNING_KEY !== undefined) return tokenSigningKey;
+  const key = readKeyFile(dataDir, TOKEN_SIGNING_KEY_FILE);
+  if (key === undefined)
+    throw new ConfigError(
+      `no token signing key in ${dataDir} (${TOKEN_SIGNING_KEY_FILE} not found): set LEDGER_DATA_DIR to the service's data dir, ` +
+        `or LEDGER_TOKEN_SIGNING_KEY to its key; a new ledger gets its key, and its first admin token, when the service first starts`,
+    );
+  return key;
+}
+
 /** A 32-byte key kept in the data dir (mode 0600), created on first start. */
 export function loadOrCreateKey(dataDir: string, name: string): Buffer {
   return loadOrCreateKeyFile(dataDir, name).key;
 }
 
 export function loadOrCreateKeyFile(dataDir: string, name: string): { key: Buffer; created: boolean } {
+  const existing = readKeyFile(dataDir, name);
+  if (existing !== undefined) return { key: existing, created: false };
   const file = join(dataDir, name);
-  if (existsSync(file)) {
-    const key = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
-    if (key.length < 32) throw new ConfigError(`${file} does not hold a 32-byte base64 key`);
-    return { key, created: false };
-  }
   mkdirSync(dataDir, { recursive: true });
   const key = randomBytes(32);
   writeFileSync(file, key.toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
   return { key, created: true };
+}
+
+function readKeyFile(dataDir: string, name: string): Buffer | undefined {
+  const file = join(dataDir, name);
+  if (!existsSync(file)) return undefined;
+  const key = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
+  if (key.length < 32) throw new ConfigError(`${file} does not hold a 32-byte base64 key`);
+  return key;
 }

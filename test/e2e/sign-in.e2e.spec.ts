@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { call, killAll, type LedgerProcess, startProcess } from './ledger-process.js';
@@ -89,6 +89,8 @@ describe('sign-in on a fresh data dir, with tokens from the ledger CLI', () => {
       ['token', '--role', 'park-clerk'],
       ['token', '--role', 'boss'],
       ['token', '--role', 'auditor', '--ttl', 'forever'],
+      ['token', '--role', 'auditor', '--ttl', '0'],
+      ['token', '--role', 'auditor', '--ttl', '0h'],
       ['token', '--role', 'auditor', '--colour', 'red'],
       ['frobnicate'],
     ]) {
@@ -100,6 +102,40 @@ describe('sign-in on a fresh data dir, with tokens from the ledger CLI', () => {
       });
       expect(res.stderr).toMatch(/ledger/);
       expect(res.stderr).not.toMatch(/\bat .*\.js:\d+/);
+    }
+  });
+
+  it('given a data dir that only `ledger import` has used, when a token is asked for, then the CLI refuses naming the dir; when the service first starts, then it prints the first admin token', async () => {
+    const fresh = mkdtempSync(join(tmpdir(), 'ledger-sign-in-import-'));
+    try {
+      const file = join(fresh, 'parks.ndjson');
+      writeFileSync(
+        file,
+        `${JSON.stringify({ command: 'registerPark', parkId: 'p1', name: 'P1', cityId: 'c1', level: 'national', effectiveDate: '2015-01-01' })}\n`,
+      );
+      const data = join(fresh, 'data');
+      const imported = ledgerCli(data, 'import', file);
+      expect({ status: imported.status, stderr: imported.stderr }).toEqual({
+        status: 0,
+        stderr: expect.stringContaining(`no ledger in ${data} yet: a new one is created there`),
+      });
+      expect(existsSync(join(data, 'token-signing.key'))).toBe(false);
+
+      const token = ledgerCli(data, 'token', '--role', 'auditor');
+      expect({ status: token.status, stdout: token.stdout }).toEqual({ status: 2, stdout: '' });
+      expect(token.stderr).toContain(`no token signing key in ${data}`);
+      expect(existsSync(join(data, 'token-signing.key'))).toBe(false);
+
+      const service = await startProcess(data, { LEDGER_TOKEN_SIGNING_KEY: '' });
+      const printed = /Provincial-admin token[^\n]*\n\n(\S+)\n/.exec(service.output());
+      expect(printed).not.toBeNull();
+      const park = await call(service, 'GET', '/figures?scope=park:p1&asOf=2016-01-01', undefined, bearer(printed![1]));
+      expect(park.status).toBe(200);
+      await service.stop('SIGTERM');
+      const auditor = ledgerCli(data, 'token', '--role', 'auditor');
+      expect(auditor.status).toBe(0);
+    } finally {
+      rmSync(fresh, { recursive: true, force: true });
     }
   });
 });
