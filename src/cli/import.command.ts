@@ -70,7 +70,8 @@ export async function importCommand(args: readonly string[]): Promise<number> {
   }
   if (positionals.length !== 1) throw new ConfigError('give one file to import: ledger import <file>');
   const file = resolve(positionals[0]);
-  if (!existsSync(file) || !statSync(file).isFile()) throw new ConfigError(`no such file: ${file}`);
+  if (!existsSync(file)) throw new ConfigError(`no such file: ${file}`);
+  if (statSync(file).isDirectory()) throw new ConfigError(`${file} is a directory: give the file to import`);
   const format = (values.format ?? (file.toLowerCase().endsWith('.csv') ? 'csv' : 'ndjson')) as ImportFormat;
   if (format !== 'csv' && format !== 'ndjson') throw new ConfigError(`--format must be ndjson or csv, not "${values.format}"`);
   const size = statSync(file).size;
@@ -152,7 +153,11 @@ export async function importCommand(args: readonly string[]): Promise<number> {
         process.stdout.write(
           `… and ${more.toLocaleString('en')} more${values.errors ? ` (all in ${values.errors})` : ' (--errors <file> lists them all)'}\n`,
         );
-      process.stdout.write(`position ${answer.position ?? '-'}, recorded at ${answer.recordedAt ?? '-'}\n`);
+      process.stdout.write(
+        answer.recordedAt === null
+          ? `nothing new recorded; the log ends at position ${answer.position ?? '0'}\n`
+          : `recorded up to position ${answer.position}, last at ${answer.recordedAt}\n`,
+      );
     }
     return answer.rejected > 0 ? 1 : 0;
   } catch (error) {

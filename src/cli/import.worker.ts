@@ -84,7 +84,10 @@ if (parentPort) {
     tell({ kind: 'done', answer: await runImport(workerData as ImportJob, tell) });
   } catch (error) {
     if (error instanceof ImportRefused)
-      tell({ kind: 'refused', message: `${error.code}: ${error.message} ${JSON.stringify(error.details ?? {})}` });
+      tell({
+        kind: 'refused',
+        message: `${error.code}: ${error.message}${error.details === undefined ? '' : ` ${JSON.stringify(error.details)}`}`,
+      });
     else if (error instanceof ConfigError) tell({ kind: 'refused', message: error.message });
     else tell({ kind: 'failed', message: (error as Error).stack ?? String(error) });
   }

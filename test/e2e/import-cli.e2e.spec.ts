@@ -229,7 +229,14 @@ describe('ledger import: a file of commands into the store, from the command lin
       expect.stringMatching(new RegExp(`^line 5: VALIDATION_FAILED: the request is not valid: ${afterToday.source}$`)),
       'line 8: PERSON_ALREADY_MEMBER: this person is already a member under member id m-1 {"memberId":"m-1","parkId":"p-1"}',
       expect.stringMatching(new RegExp(`^line 9: VALIDATION_FAILED: the request is not valid: ${bornAfterToday.source}$`)),
-      expect.stringMatching(/^position \d+, recorded at \S+$/),
+      expect.stringMatching(/^recorded up to position \d+, last at \d{4}-\d{2}-\d{2}T\S+$/),
+      '',
+    ]);
+    // The same file again: every accepted line is a duplicate, and the last line says nothing new was recorded.
+    const again = ledger(data, dir, 'import', 'refused.ndjson');
+    expect(again.status).toBe(1);
+    expect(again.stdout.split('\n').slice(-2)).toEqual([
+      expect.stringMatching(/^nothing new recorded; the log ends at position \d+$/),
       '',
     ]);
     const written = readFileSync(join(dir, 'refused-errors.ndjson'), 'utf8')
@@ -283,6 +290,7 @@ describe('ledger import: a file of commands into the store, from the command lin
     writeFileSync(join(dir, 'empty.ndjson'), '');
     for (const [args, problem] of [
       [['import', 'no-such-file.ndjson'], /no such file: .*no-such-file\.ndjson/],
+      [['import', '.'], /ledger-import-cli-\w+ is a directory: give the file to import/],
       [['import', 'empty.ndjson'], /empty\.ndjson is empty: nothing to import/],
       [['import'], /give one file to import/],
       [['import', 'small.ndjson', 'other.ndjson'], /give one file to import/],
@@ -296,5 +304,12 @@ describe('ledger import: a file of commands into the store, from the command lin
       expect({ args, stderr: run.stderr }).toEqual({ args, stderr: expect.stringMatching(problem) });
     }
     expect(existsSync(join(data, 'events.sqlite'))).toBe(false);
+  }, 60_000);
+
+  it('given a file of blank lines only, then exit 2 and EMPTY_IMPORT as the last line, with no details after it', () => {
+    writeFileSync(join(dir, 'blank.ndjson'), '\n  \n\n');
+    const run = ledger(join(dir, 'blank-data'), dir, 'import', 'blank.ndjson');
+    expect({ status: run.status, stdout: run.stdout }).toEqual({ status: 2, stdout: '' });
+    expect(run.stderr).toMatch(/\nledger import: EMPTY_IMPORT: the file holds no commands\n$/);
   }, 60_000);
 });
