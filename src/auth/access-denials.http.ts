@@ -1,19 +1,23 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
-import { Type } from 'class-transformer';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiForbiddenResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { ErrorBodyDto } from '../http/command-http.js';
+import { PageCursor, PageLimit, pageLimit } from '../http/paging.js';
 import { AdminOnly } from './access.decorators.js';
 import { AccessDenials } from './access-denials.js';
 
 export class DenialsQuery {
-  @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 1000 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
-  limit?: number;
+  @PageLimit('Refusals')
+  limit?: string;
+
+  @PageCursor('nextCursor of the previous page: the page goes on after its last refusal')
+  cursor?: string;
 }
 
 @ApiTags('security')
@@ -24,10 +28,17 @@ export class AccessDenialsHttp {
 
   @AdminOnly()
   @Get()
-  @ApiOperation({ summary: 'Refused attempts, newest first: who, what, when and why (provincial admins)' })
-  @ApiOkResponse({ description: '{ denials: [{ at, actor, role, method, path, target, reason, correlationId }] }' })
+  @ApiOperation({ summary: 'Refused attempts, newest first, in pages: who, what, when and why (provincial admins)' })
+  @ApiOkResponse({
+    description:
+      '{ denials: [{ at, actor, role, method, path, target, reason, correlationId }], nextCursor }: nextCursor is null on the last page',
+  })
+  @ApiBadRequestResponse({
+    type: ErrorBodyDto,
+    description: 'VALIDATION_FAILED: a limit out of 1 to 1000, or a cursor not given by this list',
+  })
   @ApiForbiddenResponse({ type: ErrorBodyDto })
   list(@Query() q: DenialsQuery) {
-    return { denials: this.denials.latest(q.limit ?? 100) };
+    return this.denials.page(pageLimit(q.limit), q.cursor);
   }
 }

@@ -832,6 +832,7 @@ describe('the access matrix: role × endpoint', () => {
       if (status === 200) {
         expect(res.status).toBe(200);
         expect(Array.isArray(res.body.denials)).toBe(true);
+        expect(Object.keys(res.body).sort()).toEqual(['denials', 'nextCursor']);
       } else {
         await expectDenied(res, 403, {
           who: PRINCIPALS[who],

@@ -166,4 +166,15 @@ describe('the OpenAPI document at GET /docs-json', () => {
       .sort();
     expect(query).toEqual(['asOf', 'knownAt']);
   });
+
+  it('given GET /access-denials, when read, then limit and cursor are query parameters, the answer names nextCursor and a bad one is a documented 400', () => {
+    const op = doc.paths['/access-denials'].get as Operation & { responses: Record<string, { description?: string }> };
+    const query = (op.parameters ?? [])
+      .filter((p) => p.in === 'query')
+      .map((p) => p.name)
+      .sort();
+    expect(query).toEqual(['cursor', 'limit']);
+    expect(op.responses['200'].description).toMatch(/\bdenials\b.*\bnextCursor\b/);
+    expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['400', '403']));
+  });
 });

@@ -1,11 +1,11 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiHideProperty, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsEmpty, IsOptional, IsString, Matches } from 'class-validator';
+import { IsEmpty, IsOptional, IsString } from 'class-validator';
 import { Reads } from '../../auth/access.decorators.js';
+import { PageCursor, PageLimit, pageLimit } from '../../http/paging.js';
 import { Meta, type RequestMeta } from '../../http/request-meta.js';
 import { IsLedgerDate } from '../../http/validators.js';
-import { validationFailed } from '../../shared/domain-error.js';
 import { ApiReport, ScopeOnlyParam } from '../get-figures/get-figures.http.js';
 import { ExplainChanges } from './explain-changes.query.js';
 
@@ -29,14 +29,10 @@ export class ChangesParams extends ScopeOnlyParam {
   @IsString()
   until?: string;
 
-  @ApiPropertyOptional({ example: 100, description: 'Entries per page, 1 to 1000 (default 100)' })
-  @IsOptional()
-  @Matches(/^\d{1,4}$/, { message: 'limit must be a whole number from 1 to 1000' })
+  @PageLimit('Entries')
   limit?: string;
 
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
+  @PageCursor()
   cursor?: string;
 }
 
@@ -53,8 +49,6 @@ export class ChangesHttp {
   })
   @ApiReport()
   get(@Query() q: ChangesParams, @Meta() caller: RequestMeta) {
-    const limit = q.limit === undefined ? 100 : Number(q.limit);
-    if (limit < 1 || limit > 1000) throw validationFailed('limit', 'limit must be a whole number from 1 to 1000');
-    return this.queries.execute(new ExplainChanges(q.scope, q.asOf, q.since, q.until, limit, q.cursor, caller));
+    return this.queries.execute(new ExplainChanges(q.scope, q.asOf, q.since, q.until, pageLimit(q.limit), q.cursor, caller));
   }
 }

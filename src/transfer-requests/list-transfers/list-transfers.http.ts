@@ -1,12 +1,12 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
+import { IsIn, IsOptional, Matches } from 'class-validator';
 import { Reads } from '../../auth/access.decorators.js';
 import { ErrorBodyDto } from '../../http/command-http.js';
+import { PageCursor, PageLimit, pageLimit } from '../../http/paging.js';
 import { Meta, type RequestMeta } from '../../http/request-meta.js';
 import { IsLedgerId } from '../../http/validators.js';
-import { validationFailed } from '../../shared/domain-error.js';
 import { TRANSFER_STATUSES, type TransferStatus } from '../transfer-request.state.js';
 import { DEFAULT_OVERDUE_DAYS, ListTransfers } from './list-transfers.query.js';
 
@@ -29,14 +29,10 @@ export class TransferListParams {
   @Matches(/^\d{1,4}$/, { message: 'overdueDays must be a whole number from 0 to 9999' })
   overdueDays?: string;
 
-  @ApiPropertyOptional({ example: 100, description: 'Requests per page, 1 to 1000 (default 100)' })
-  @IsOptional()
-  @Matches(/^\d{1,4}$/, { message: 'limit must be a whole number from 1 to 1000' })
+  @PageLimit('Requests')
   limit?: string;
 
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
+  @PageCursor()
   @Matches(/^\d{1,20}$/, { message: 'cursor must be the nextCursor of a previous page' })
   cursor?: string;
 }
@@ -55,8 +51,7 @@ export class ListTransfersHttp {
   })
   @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'No such park (or outside your scope)' })
   get(@Query() q: TransferListParams, @Meta() caller: RequestMeta) {
-    const limit = q.limit === undefined ? 100 : Number(q.limit);
-    if (limit < 1 || limit > 1000) throw validationFailed('limit', 'limit must be a whole number from 1 to 1000');
+    const limit = pageLimit(q.limit);
     const overdueDays = q.overdueDays === undefined ? undefined : Number(q.overdueDays);
     return this.queries.execute(
       new ListTransfers({ parkId: q.parkId, status: q.status, overdueDays, limit, cursor: q.cursor }, caller),
