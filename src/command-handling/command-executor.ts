@@ -18,11 +18,14 @@ import { commandFingerprint } from '../shared/fingerprint.js';
 import { KeyedMutex } from '../shared/keyed-mutex.js';
 import { type DecisionContext, type LedgerEvent } from '../shared/ledger-event.js';
 
+/** What a client expects of a command's stream: the revision it last read, or only that the stream exists. */
+export type ClientRevision = number | 'stream_exists';
+
 /** Who sent a command and how: the part of a command that is not its body. */
 export interface CommandMeta extends Caller {
   readonly commandId?: string;
-  /** The stream revision the client last read; a mismatch is refused (412). */
-  readonly expectedRevision?: number;
+  /** What the client expects of the stream; anything else is refused (412). */
+  readonly expectedRevision?: ClientRevision;
 }
 
 /** The contract's answer to a command; `replayed` when the same commandId was answered before. */
@@ -100,7 +103,7 @@ export class CommandExecutor {
           return answerOf(earlier, true);
         }
         const revision = revisionOf(events);
-        if (meta.expectedRevision !== undefined && meta.expectedRevision !== revision)
+        if (meta.expectedRevision !== undefined && !meetsExpectation(meta.expectedRevision, revision))
           throw revisionMismatch(stream, meta.expectedRevision, revision);
         const decision = await spec.decide(events, { today: shanghaiDate(this.clock.now()) });
         if (decision.unchanged !== undefined) return answerOf(decision.unchanged, true);
@@ -135,8 +138,9 @@ export class CommandExecutor {
           return { eventId: result.eventIds[0], streamRevision, position, recordedAt, replayed: false };
         } catch (error) {
           if (!(error instanceof WrongExpectedRevisionError)) throw error;
-          // The client's revision speaks for its own stream; a conflict elsewhere (a person claim) is retried.
-          if (meta.expectedRevision !== undefined && error.stream === stream)
+          // The client's revision speaks for its own stream; a conflict elsewhere (a person claim) is retried,
+          // and so is one where the client asked only that the stream exist: streams never shrink.
+          if (typeof meta.expectedRevision === 'number' && error.stream === stream)
             throw revisionMismatch(stream, meta.expectedRevision, error.actual);
           if (attempt >= MAX_ATTEMPTS) throw new DomainError('CONCURRENCY_CONFLICT', `stream ${stream} kept changing; try again`);
         }
@@ -180,8 +184,15 @@ function answerOf(events: readonly RecordedEvent[], replayed: boolean): CommandA
 export const commandIdReused = (commandId: string) =>
   new DomainError('COMMAND_ID_REUSED', 'this commandId was already used for a different command', { commandId });
 
-export function revisionMismatch(stream: string, expected: number, actual: ExpectedRevision): DomainError {
-  return new DomainError('REVISION_MISMATCH', `stream ${stream} is at revision ${String(actual)}, not ${expected}`, {
+const meetsExpectation = (expected: ClientRevision, actual: ExpectedRevision): boolean =>
+  expected === 'stream_exists' ? actual !== 'no_stream' : expected === actual;
+
+export function revisionMismatch(stream: string, expected: ClientRevision, actual: ExpectedRevision): DomainError {
+  const message =
+    expected === 'stream_exists'
+      ? `stream ${stream} does not exist, and the command expects it to`
+      : `stream ${stream} is at revision ${String(actual)}, not ${expected}`;
+  return new DomainError('REVISION_MISMATCH', message, {
     expectedRevision: expected,
     currentRevision: actual === 'no_stream' ? null : actual,
   });

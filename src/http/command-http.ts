@@ -3,6 +3,7 @@ import {
   ApiBadRequestResponse,
   ApiConflictResponse,
   ApiCreatedResponse,
+  ApiHeader,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiPayloadTooLargeResponse,
@@ -14,6 +15,7 @@ import {
 import { IsInt, IsString, Length, Min, ValidateIf } from 'class-validator';
 import type { Response } from 'express';
 import { type CommandAnswer, type CommandMeta } from '../command-handling/command-executor.js';
+import { expectedRevisionOf, TakesIfMatch } from './if-match.js';
 import { type RequestMeta } from './request-meta.js';
 import { IsPlainText } from './validators.js';
 
@@ -32,7 +34,8 @@ export class CommandFields {
   commandId?: string;
 
   @ApiPropertyOptional({
-    description: 'The stream revision last read (GET /members/:id answers it); a mismatch is 412 REVISION_MISMATCH.',
+    description:
+      'The stream revision last read (GET /members/:id answers it, also as the ETag); a mismatch is 412 REVISION_MISMATCH. If-Match may carry it instead.',
     minimum: 0,
   })
   @ValidateIf((_, value) => value !== undefined)
@@ -60,14 +63,27 @@ export class ErrorBodyDto {
   @ApiPropertyOptional({ description: "Per-field problems for VALIDATION_FAILED; the rule's facts otherwise" }) details?: unknown;
 }
 
-/** The OpenAPI responses every command route shares, with the rule codes it can refuse with. */
+/**
+ * What every command route shares: its If-Match, and the OpenAPI responses, with the rule codes
+ * it can refuse with.
+ */
 export const ApiCommand = (conflictCodes: readonly string[]) =>
   applyDecorators(
+    TakesIfMatch(),
+    ApiHeader({
+      name: 'If-Match',
+      required: false,
+      description:
+        'The ETag GET /members/:memberId answered ("3"): the same check as expectedRevision 3, which may be sent too if it agrees. ' +
+        '* asks only that the stream exist. A weak tag (W/"3"), a list of tags or anything else is 400 VALIDATION_FAILED.',
+      schema: { type: 'string', pattern: '^(\\*|"(0|[1-9][0-9]*)")$', example: '"3"' },
+    }),
     ApiCreatedResponse({ type: CommandAnswerDto, description: 'Recorded' }),
     ApiOkResponse({ type: CommandAnswerDto, description: 'Already recorded under this commandId: the original answer' }),
     ApiBadRequestResponse({
       type: ErrorBodyDto,
-      description: 'VALIDATION_FAILED: malformed JSON, unknown or ill-typed fields, impossible or future dates',
+      description:
+        'VALIDATION_FAILED: malformed JSON, unknown or ill-typed fields, impossible or future dates, a malformed If-Match or one that disagrees with expectedRevision',
     }),
     ApiNotFoundResponse({ type: ErrorBodyDto, description: 'NOT_FOUND: the park, enterprise or member does not exist' }),
     ApiConflictResponse({
@@ -76,7 +92,8 @@ export const ApiCommand = (conflictCodes: readonly string[]) =>
     }),
     ApiPreconditionFailedResponse({
       type: ErrorBodyDto,
-      description: 'REVISION_MISMATCH: expectedRevision is not the current revision',
+      description:
+        'REVISION_MISMATCH: expectedRevision (or If-Match) is not the current revision, or If-Match: * and no stream yet',
     }),
     ApiPayloadTooLargeResponse({ type: ErrorBodyDto, description: 'PAYLOAD_TOO_LARGE' }),
     ApiUnsupportedMediaTypeResponse({
@@ -91,7 +108,8 @@ export function commandParts<B extends CommandFields>(
   meta: RequestMeta,
 ): { input: Omit<B, 'commandId' | 'expectedRevision'>; meta: CommandMeta } {
   const { commandId, expectedRevision, ...input } = body;
-  return { input, meta: { ...meta, commandId, expectedRevision } };
+  const { ifMatch, ...caller } = meta;
+  return { input, meta: { ...caller, commandId, expectedRevision: expectedRevisionOf(expectedRevision, ifMatch) } };
 }
 
 /** 201 for a new fact, 200 for a repeated commandId; the contract's four fields either way. */

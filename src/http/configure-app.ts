@@ -1,4 +1,5 @@
 import { type INestApplication, type ValidationError, ValidationPipe } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
@@ -6,6 +7,7 @@ import { type LedgerConfig } from '../config/ledger-config.js';
 import { DomainError } from '../shared/domain-error.js';
 import { jsonBodies } from './body-parsing.js';
 import { ErrorResponseFilter } from './error-response.js';
+import { IfMatchInterceptor } from './if-match.js';
 import { requestLogging } from './logging.js';
 import { queryStrings } from './query-strings.js';
 import { serverTiming } from './server-timing.js';
@@ -47,6 +49,7 @@ export function configureApp(app: INestApplication, config: LedgerConfig, logger
       exceptionFactory: (errors) => new DomainError('VALIDATION_FAILED', 'the request is not valid', fieldProblems(errors)),
     }),
   );
+  app.useGlobalInterceptors(new IfMatchInterceptor(app.get(Reflector)));
   app.useGlobalFilters(new ErrorResponseFilter(logger));
   app.enableShutdownHooks([], { useProcessExit: true });
   const document = SwaggerModule.createDocument(

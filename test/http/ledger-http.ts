@@ -79,6 +79,12 @@ export class LedgerClient {
     });
   }
 
+  /** A park with open enterprises in it (all registered on 2010-01-01), each answered 201. */
+  async parkWith(parkId: string, ...enterpriseIds: string[]): Promise<void> {
+    expectAnswer(await this.registerPark(parkId));
+    for (const enterpriseId of enterpriseIds) expectAnswer(await this.registerEnterprise(enterpriseId, parkId));
+  }
+
   join(memberId: string, personId: string, enterpriseId: string, effectiveDate: string, extra: object = {}) {
     return this.post('/members', {
       memberId,

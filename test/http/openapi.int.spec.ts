@@ -2,7 +2,7 @@ import request from 'supertest';
 import { type LedgerApp, startLedger } from '../support/ledger-app.js';
 
 interface Operation {
-  parameters?: Array<{ name: string; in: string }>;
+  parameters?: Array<{ name: string; in: string; required?: boolean; description?: string }>;
   requestBody?: { content: Record<string, { schema: { $ref?: string } }> };
   responses: Record<string, unknown>;
 }
@@ -145,6 +145,19 @@ describe('the OpenAPI document at GET /docs-json', () => {
         required: [...REQUIRED_BODY_FIELDS[route]].sort(),
       });
       expect(Object.keys(schema.properties ?? {})).toEqual(expect.arrayContaining(['commandId']));
+    }
+  });
+
+  it('given every POST, when its parameters are read, then the commands that take expectedRevision document an optional If-Match header and the import does not', () => {
+    const ifMatch = (op: Operation) => (op.parameters ?? []).filter((p) => p.in === 'header' && p.name === 'If-Match');
+    for (const { route, op } of operationsOf(doc).filter((o) => o.route.startsWith('POST '))) {
+      const schema = doc.components.schemas[op.requestBody?.content['application/json']?.schema.$ref?.split('/').pop() ?? ''];
+      const takesRevision = Object.keys(schema?.properties ?? {}).includes('expectedRevision');
+      expect({ route, takesRevision }).toEqual({ route, takesRevision: route !== IMPORT_ROUTE });
+      expect({ route, headers: ifMatch(op) }).toEqual({
+        route,
+        headers: takesRevision ? [expect.objectContaining({ required: false, description: expect.stringMatching(/ETag/) })] : [],
+      });
     }
   });
 

@@ -14,9 +14,7 @@ describe('a join that died between its person claim and its member event', () =>
   beforeAll(async () => {
     ledger = await startLedger();
     api = new LedgerClient(ledger);
-    expectAnswer(await api.registerPark('p1'));
-    expectAnswer(await api.registerEnterprise('e1', 'p1'));
-    expectAnswer(await api.registerEnterprise('e2', 'p1'));
+    await api.parkWith('p1', 'e1', 'e2');
   });
   afterAll(() => ledger.close());
 
