@@ -190,4 +190,13 @@ describe('the OpenAPI document at GET /docs-json', () => {
     expect(op.responses['200'].description).toMatch(/\bdenials\b.*\bnextCursor\b/);
     expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['400', '403']));
   });
+
+  it('given GET /transfers, when read, then the answer documents whether each pending request can still be accepted, and why not', () => {
+    const op = doc.paths['/transfers'].get as Operation & {
+      description?: string;
+      responses: Record<string, { description?: string }>;
+    };
+    expect(op.responses['200'].description).toMatch(/\bacceptable: boolean \| null, blockedBy: \{ code, message \} \| null\b/);
+    expect(op.description).toMatch(/\bMEMBER_NOT_ACTIVE\b.*\bENTERPRISE_NOT_OPEN\b.*\bpendingTransfersIn\/Out\b/);
+  });
 });

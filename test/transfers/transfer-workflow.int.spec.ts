@@ -2,8 +2,9 @@ import type { Principal } from '../../src/auth/principal.js';
 import { EVENT_STORE, type EventStore } from '../../src/event-store/event-store.port.js';
 import { SqliteEventStore } from '../../src/event-store/embedded/sqlite-event-store.js';
 import { join } from 'node:path';
-import { type LedgerApp, residentId, startLedger, TestClock } from '../support/ledger-app.js';
+import { type LedgerApp, residentId, startLedger } from '../support/ledger-app.js';
 import { expectAnswer, expectRefusal, LedgerClient } from '../http/ledger-http.js';
+import { CLERK_P1, CLERK_P2, startTwoParks } from './two-parks.js';
 
 /*
  * The two-party transfer workflow (contract section 8) over HTTP on the embedded store.
@@ -11,8 +12,6 @@ import { expectAnswer, expectRefusal, LedgerClient } from '../http/ledger-http.j
  * closed in 2016). Each test moves its own members, so the tests do not depend on each other.
  */
 
-const CLERK_P1: Principal = { sub: 'clerk-p1', role: 'park-clerk', parkId: 'p1' };
-const CLERK_P2: Principal = { sub: 'clerk-p2', role: 'park-clerk', parkId: 'p2' };
 const OFFICER_GANZHOU: Principal = { sub: 'officer-ganzhou', role: 'city-officer', cityId: 'ganzhou' };
 
 describe('the transfer workflow between parks', () => {
@@ -45,13 +44,8 @@ describe('the transfer workflow between parks', () => {
   };
 
   beforeAll(async () => {
-    ledger = await startLedger({ clock: new TestClock(new Date('2016-09-01T02:00:00.000Z')) });
-    admin = new LedgerClient(ledger);
-    p1 = new LedgerClient(ledger, CLERK_P1);
-    p2 = new LedgerClient(ledger, CLERK_P2);
+    ({ ledger, admin, p1, p2 } = await startTwoParks());
     store = ledger.app.get<EventStore>(EVENT_STORE);
-    expectAnswer(await admin.registerPark('p1', '2010-01-01', { cityId: 'nanchang' }));
-    expectAnswer(await admin.registerPark('p2', '2010-01-01', { cityId: 'ganzhou' }));
     for (const [id, park] of [
       ['e1', 'p1'],
       ['e1b', 'p1'],

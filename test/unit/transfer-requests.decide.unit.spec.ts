@@ -9,6 +9,8 @@ import { decideCancelTransfer } from '../../src/transfer-requests/cancel-transfe
 import { decideCompletion } from '../../src/transfer-requests/complete-transfer/complete-transfer.decide.js';
 import { decideRejectTransfer } from '../../src/transfer-requests/reject-transfer/reject-transfer.decide.js';
 import { decideRequestTransfer } from '../../src/transfer-requests/request-transfer/request-transfer.decide.js';
+import { acceptabilityOf } from '../../src/transfer-requests/list-transfers/acceptability.js';
+import type { OpenedRequest } from '../../src/transfer-requests/transfer-request.rules.js';
 import { type TransferRequestEvent, transferStream } from '../../src/transfer-requests/transfer-request.events.js';
 import { foldTransferRequest, type TransferRequestState } from '../../src/transfer-requests/transfer-request.state.js';
 import { mayCancel, mayDecide, openerSide, type TransferSides } from '../../src/transfer-requests/transfer-sides.js';
@@ -150,6 +152,30 @@ describe('accepting, rejecting and cancelling', () => {
     given(REQUESTED, { type: 'TransferCancelled', data: { transferId: 't1', reason: 'wrong worker' } })
       .when((s) => decideCancelTransfer({ transferId: 't1', reason: 'again' }, s))
       .thenRefusedWith('TRANSFER_NOT_PENDING', { status: 'cancelled', reason: 'wrong worker' }));
+});
+
+describe('whether a pending request can still be accepted (the list)', () => {
+  const opened = (...events: Array<Given<TransferRequestEvent>>) =>
+    foldTransferRequest(stored(transferStream('t1'), events)) as OpenedRequest;
+  it('given an active member and an open destination, then acceptable', () =>
+    expect(acceptabilityOf(opened(REQUESTED), member(JOINED), ctx)).toEqual({ acceptable: true, blockedBy: null }));
+  it('given the member left before its date, then blocked by the refusal accepting answers', () => {
+    const refused = decideAcceptTransfer({ transferId: 't1' }, opened(REQUESTED), member(JOINED, LEFT), ctx);
+    if (refused.kind !== 'refused') throw new Error('expected a refusal');
+    expect(acceptabilityOf(opened(REQUESTED), member(JOINED, LEFT), ctx)).toEqual({
+      acceptable: false,
+      blockedBy: { code: 'MEMBER_NOT_ACTIVE', message: refused.error.message },
+    });
+  });
+  it('given the destination closed, then blocked by ENTERPRISE_NOT_OPEN', () => {
+    const toClosed = { ...REQUESTED, data: { ...REQUESTED.data, to: { enterpriseId: 'eClosed', parkId: 'p2' } } };
+    expect(acceptabilityOf(opened(toClosed), member(JOINED), ctx)).toMatchObject({
+      acceptable: false,
+      blockedBy: { code: 'ENTERPRISE_NOT_OPEN' },
+    });
+  });
+  it('given a request that is not pending, then neither acceptable nor blocked: null', () =>
+    expect(acceptabilityOf(opened(REQUESTED, ACCEPTED), member(JOINED), ctx)).toEqual({ acceptable: null, blockedBy: null }));
 });
 
 describe('carrying out an accepted request', () => {

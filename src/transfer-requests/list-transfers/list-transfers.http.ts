@@ -44,10 +44,14 @@ export class ListTransfersHttp {
 
   @Reads()
   @Get()
-  @ApiOperation({ summary: 'Transfer requests touching a park (or your scope), oldest first, with overdue pending ones flagged' })
+  @ApiOperation({
+    summary: 'Transfer requests touching a park (or your scope), oldest first, with overdue and stuck pending ones flagged',
+    description:
+      'A pending request carries acceptable: whether the rules let it be accepted now, as the member and the enterprises stand now (voids included). When false, blockedBy { code, message } is the refusal accepting it would answer (MEMBER_NOT_ACTIVE when the member left, ENTERPRISE_NOT_OPEN when the destination closed, TIMELINE_CONFLICT when a later fact no longer fits, …); the acceptance adds to that message that the request is now rejected. It is still pending (the contract status) and counted in pendingTransfersIn/Out until someone rejects, cancels or accepts it. A request that is not pending has acceptable and blockedBy null. Computed for the page only; there is no filter on it.',
+  })
   @ApiOkResponse({
     description:
-      '{ parkId?, status?, overdueDays, counts: { pending, accepted, rejected, cancelled, overdue }, transfers: [{ transferId, memberId, from, to, openedBy, effectiveDate, status, requestedAt, requestedBy, daysOpen, overdue, accepted?, ended?, memberTransferred }], nextCursor }',
+      '{ parkId?, status?, overdueDays, counts: { pending, accepted, rejected, cancelled, overdue }, transfers: [{ transferId, memberId, from, to, openedBy, effectiveDate, status, requestedAt, requestedBy, daysOpen, overdue, accepted?, ended?, memberTransferred, acceptable: boolean | null, blockedBy: { code, message } | null }], nextCursor }',
   })
   @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'No such park (or outside your scope)' })
   get(@Query() q: TransferListParams, @Meta() caller: RequestMeta) {

@@ -3,12 +3,15 @@ import { type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import type { TransferRequestView } from '../../../projections/transfer-requests/transfer-requests.projection.js';
 import { covers, type Caller, type Place } from '../../auth/principal.js';
 import { Scopes } from '../../auth/scopes.js';
+import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port.js';
 import type { Placement } from '../../membership/member.events.js';
 import { TransferRequestList } from '../../read-models/transfer-request-list.js';
 import { CLOCK, type Clock } from '../../shared/clock.js';
+import { shanghaiDate } from '../../shared/dates.js';
 import { notFound } from '../../shared/domain-error.js';
 import type { OpenedBy } from '../transfer-request.events.js';
 import { TRANSFER_STATUSES, type TransferStatus } from '../transfer-request.state.js';
+import { type Acceptability, readAcceptability } from './acceptability.js';
 
 export const DEFAULT_OVERDUE_DAYS = 30;
 const DAY_MS = 86_400_000;
@@ -27,6 +30,12 @@ export interface TransferListItem {
   readonly daysOpen: number;
   /** Pending for longer than `overdueDays`. */
   readonly overdue: boolean;
+  /**
+   * Whether the rules let a pending request be accepted now, as the member and the enterprises
+   * stand now; when not, `blockedBy` has the code accepting it would answer. Both null when not pending.
+   */
+  readonly acceptable: Acceptability['acceptable'];
+  readonly blockedBy: Acceptability['blockedBy'];
   readonly accepted?: { readonly effectiveDate: string; readonly at: string; readonly by: string };
   readonly ended?: { readonly reason: string; readonly at: string; readonly by: string };
   /** The member's `MemberTransferred` that carried out an accepted request. */
@@ -58,6 +67,7 @@ export class ListTransfersHandler implements IQueryHandler<ListTransfers> {
     private readonly list: TransferRequestList,
     private readonly scopes: Scopes,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
   async execute({ filter, caller }: ListTransfers): Promise<TransferList> {
@@ -80,8 +90,8 @@ export class ListTransfersHandler implements IQueryHandler<ListTransfers> {
       const seen = (parkId: string) => byPark.has(parkId) && covers(principal, byPark.get(parkId)!);
       views = views.filter((v) => seen(v.state.request.from.parkId) || seen(v.state.request.to.parkId));
     }
-    const now = this.clock.now().getTime();
-    const items = views.map((v) => itemOf(v, now, overdueDays));
+    const now = this.clock.now();
+    const items = views.map((v) => itemOf(v, now.getTime(), overdueDays));
     const counts = Object.fromEntries([...TRANSFER_STATUSES, 'overdue'].map((s) => [s, 0])) as TransferList['counts'];
     for (const item of items) {
       counts[item.status]++;
@@ -90,21 +100,31 @@ export class ListTransfersHandler implements IQueryHandler<ListTransfers> {
     const limit = filter.limit ?? 100;
     const after = filter.cursor === undefined ? -1 : Number(filter.cursor);
     const chosen = views
-      .map((v, i) => ({ position: v.requestedPosition, item: items[i] }))
+      .map((v, i) => ({ position: v.requestedPosition, state: v.state, item: items[i] }))
       .filter((x) => x.position > after && (filter.status === undefined || x.item.status === filter.status));
     const page = chosen.slice(0, limit);
+    // Read per page, never per history: a page holds at most `limit` requests.
+    const acceptability = await readAcceptability(
+      this.store,
+      page.map((x) => x.state),
+      shanghaiDate(now),
+    );
     return {
       ...(filter.parkId !== undefined ? { parkId: filter.parkId } : {}),
       ...(filter.status !== undefined ? { status: filter.status } : {}),
       overdueDays,
       counts,
-      transfers: page.map((x) => x.item),
+      transfers: page.map((x) => ({ ...x.item, ...acceptability(x.state) })),
       nextCursor: chosen.length > limit ? String(page[page.length - 1].position) : null,
     };
   }
 }
 
-function itemOf({ state, memberTransferred }: TransferRequestView, now: number, overdueDays: number): TransferListItem {
+function itemOf(
+  { state, memberTransferred }: TransferRequestView,
+  now: number,
+  overdueDays: number,
+): Omit<TransferListItem, keyof Acceptability> {
   const { request, requested, accepted, ended } = state;
   const openMs = now - Date.parse(requested.recordedAt);
   return {
