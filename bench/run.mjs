@@ -1,6 +1,6 @@
-// `npm run bench`: the HTTP command bench, the read-side bench, then the bulk import bench, each
+// `npm run bench`: the HTTP command bench, the read-side bench, the bulk import bench, then the import floor, each
 // given every argument (each reads only the options it knows, so `npm run bench -- --smoke` reaches all).
-// `--only http`, `--only read-side` or `--only import` runs one of them. Exits non-zero if any fails.
+// `--only http`, `--only read-side`, `--only import` or `--only import-floor` runs one of them. Exits non-zero if any fails.
 import { spawnSync } from 'node:child_process';
 
 const argv = process.argv.slice(2);
@@ -11,9 +11,10 @@ const benches = [
   ['http', 'bench/http-commands.mjs'],
   ['read-side', 'bench/read-side.mjs'],
   ['import', 'bench/import.mjs'],
+  ['import-floor', 'bench/import-floor.mjs'],
 ].filter(([name]) => only === undefined || only === name);
 if (benches.length === 0) {
-  process.stderr.write(`bench: --only takes http, read-side or import, not "${only}"\n`);
+  process.stderr.write(`bench: --only takes http, read-side, import or import-floor, not "${only}"\n`);
   process.exit(2);
 }
 let failed = false;
