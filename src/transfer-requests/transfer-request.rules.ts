@@ -22,11 +22,27 @@ export function notPending(state: OpenedRequest): DomainError {
   });
 }
 
-/** The move the request stands for, judged by the member's own timeline rules (it throws their refusal). */
+/**
+ * The move the request stands for, judged by the member's own timeline rules (it throws their
+ * refusal), and only from the park the request names: the two offices agreed on a move out of
+ * that park, so a member placed in another park meanwhile (a direct transfer) is not taken from
+ * there without that park's say. A move within the origin park changes nothing to the agreement.
+ */
 export function moveOf(state: OpenedRequest, effectiveDate: string, history: MemberHistory, ctx: MemberDecisionContext) {
-  const { transferId, memberId, to } = state.request;
+  const { transferId, memberId, from, to } = state.request;
   const [moved] = decideTransfer({ memberId, toEnterpriseId: to.enterpriseId, effectiveDate, transferId }, history, ctx);
+  if (moved.data.from.parkId !== from.parkId) throw notAtOrigin(state, effectiveDate);
   return moved;
+}
+
+/** The member is in another park on the move's date than the one the request moves them from. */
+function notAtOrigin({ request }: OpenedRequest, effectiveDate: string): DomainError {
+  // Which park holds the member now is not said: it may be outside the caller's scope.
+  return new DomainError(
+    'MEMBER_NOT_AT_ORIGIN',
+    `member ${request.memberId} is no longer in park ${request.from.parkId} on ${effectiveDate}, which transfer request ${request.transferId} moves them from`,
+    { memberId: request.memberId, originParkId: request.from.parkId, effectiveDate },
+  );
 }
 
 /** The rules' refusals that end a request; a bad input (VALIDATION_FAILED) or a crash does not. */

@@ -32,6 +32,8 @@ describe('stuck transfer requests in the list', () => {
     expectAnswer(await parks.admin.registerEnterprise('e1', 'p1', '2010-06-01'));
     expectAnswer(await parks.admin.registerEnterprise('e1b', 'p1', '2010-06-01'));
     expectAnswer(await parks.admin.registerEnterprise('e2', 'p2', '2010-06-01'));
+    expectAnswer(await parks.admin.registerPark('p3', '2010-01-01', { cityId: 'nanchang' }));
+    expectAnswer(await parks.admin.registerEnterprise('e4', 'p3', '2010-06-01'));
   });
   afterAll(() => parks.ledger.close());
 
@@ -89,6 +91,42 @@ describe('stuck transfer requests in the list', () => {
     const accepted = await parks.p2.post('/transfers/t-moved/accept', {});
     expectRefusal(accepted, 409, 'TIMELINE_CONFLICT');
     expect(accepted.body.message).toBe(`${item.blockedBy.message}; transfer request t-moved is now rejected`);
+  });
+
+  it('given a request whose member was then moved to a third park by a direct transfer dated before it, when listed, then it is blocked by MEMBER_NOT_AT_ORIGIN, and accepting it leaves the member where they are', async () => {
+    // Given a request from p1 to p2 on 1 July, and a direct move to p3 on 15 June
+    const memberId = await pendingRequest('t-elsewhere');
+    expectAnswer(await parks.admin.transfer(memberId, 'e4', '2016-06-15'));
+    // Then it is listed as stuck, without naming the park that holds the member now
+    const item = await listed('t-elsewhere');
+    expect(item).toMatchObject({
+      status: 'pending',
+      acceptable: false,
+      blockedBy: {
+        code: 'MEMBER_NOT_AT_ORIGIN',
+        message: `member ${memberId} is no longer in park p1 on 2016-07-01, which transfer request t-elsewhere moves them from`,
+      },
+    });
+    // And accepting it is refused with that code, ends it rejected, and p3 keeps the member
+    const accepted = await parks.p2.post('/transfers/t-elsewhere/accept', {});
+    expectRefusal(accepted, 409, 'MEMBER_NOT_AT_ORIGIN');
+    expect(accepted.body.details).toEqual({
+      memberId,
+      originParkId: 'p1',
+      effectiveDate: '2016-07-01',
+      transferId: 't-elsewhere',
+      status: 'rejected',
+    });
+    expect((await parks.admin.member(memberId)).body).toMatchObject({ enterpriseId: 'e4', parkId: 'p3' });
+    expect(await listed('t-elsewhere')).toMatchObject({ status: 'rejected' });
+  });
+
+  it('given a request whose member was then moved within the origin park before its date, when accepted, then the member moves from where they are to the destination', async () => {
+    const memberId = await pendingRequest('t-within');
+    expectAnswer(await parks.admin.transfer(memberId, 'e1b', '2016-06-15'));
+    expect(await listed('t-within')).toMatchObject({ status: 'pending', acceptable: true, blockedBy: null });
+    expectAnswer(await parks.p2.post('/transfers/t-within/accept', {}));
+    expect((await parks.admin.member(memberId)).body).toMatchObject({ enterpriseId: 'e2', parkId: 'p2' });
   });
 
   it('given a stuck request, when the leave that blocked it is voided, then it is acceptable again and accepting it moves the member', async () => {

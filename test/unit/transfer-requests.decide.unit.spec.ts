@@ -17,7 +17,7 @@ import { mayCancel, mayDecide, openerSide, type TransferSides } from '../../src/
 import { DomainError } from '../../src/shared/domain-error.js';
 import { type Given, scenarios, stored } from './given-when-then.js';
 
-const ENTERPRISES = { eA: 'p1', eB: 'p2', eClosed: 'p2' } as const;
+const ENTERPRISES = { eA: 'p1', eA2: 'p1', eB: 'p2', eClosed: 'p2', eC: 'p3' } as const;
 const ctx: MemberDecisionContext = {
   today: '2026-06-30',
   enterprises: new Map(
@@ -48,6 +48,18 @@ const JOINED: MemberEvent = {
     effectiveDate: '2015-03-01',
   },
 };
+/** Direct transfers before the request's date (1 July 2016): to another park, and within the origin park. */
+const movedTo = (enterpriseId: keyof typeof ENTERPRISES): MemberEvent => ({
+  type: 'MemberTransferred',
+  data: {
+    memberId: 'm1',
+    from: { enterpriseId: 'eA', parkId: 'p1' },
+    to: { enterpriseId, parkId: ENTERPRISES[enterpriseId] },
+    effectiveDate: '2016-05-01',
+  },
+});
+const MOVED_TO_P3 = movedTo('eC');
+const MOVED_WITHIN_P1 = movedTo('eA2');
 const LEFT: MemberEvent = { type: 'MemberLeft', data: { memberId: 'm1', reason: 'resigned', effectiveDate: '2016-06-01' } };
 const REQUESTED: Given<TransferRequestEvent> = {
   type: 'TransferRequested',
@@ -126,6 +138,21 @@ describe('accepting, rejecting and cancelling', () => {
       { type: 'TransferRejected', data: { transferId: 't1', reason: expect.stringMatching(/^MEMBER_NOT_ACTIVE: /) } },
     ]);
   });
+  it('given the member was moved to another park before its date, when accepted, then MEMBER_NOT_AT_ORIGIN ends the request rejected', () => {
+    const state = foldTransferRequest(stored(transferStream('t1'), [REQUESTED]));
+    const d = decideAcceptTransfer({ transferId: 't1' }, state, member(JOINED, MOVED_TO_P3), ctx);
+    expect(d).toMatchObject({
+      kind: 'refused',
+      error: { code: 'MEMBER_NOT_AT_ORIGIN', details: { memberId: 'm1', originParkId: 'p1', effectiveDate: '2016-07-01' } },
+      events: [
+        { type: 'TransferRejected', data: { transferId: 't1', reason: expect.stringMatching(/^MEMBER_NOT_AT_ORIGIN: /) } },
+      ],
+    });
+  });
+  it('given the member was moved within the origin park before its date, when accepted, then TransferAccepted', () =>
+    given(REQUESTED)
+      .when(accept(member(JOINED, MOVED_WITHIN_P1)))
+      .then([ACCEPTED]));
   it("given the acceptor's own date that the rules refuse, then the acceptance fails and the request stays pending", () => {
     const state = foldTransferRequest(stored(transferStream('t1'), [REQUESTED]));
     expect(() => decideAcceptTransfer({ transferId: 't1', effectiveDate: '2014-01-01' }, state, member(JOINED), ctx)).toThrow(
@@ -205,6 +232,12 @@ describe('carrying out an accepted request', () => {
   it('given the member left before it was carried out, then the request ends rejected', () =>
     expect(decideCompletion(accepted, member(JOINED, LEFT), ctx)).toMatchObject({
       kind: 'refused',
+      events: [{ type: 'TransferRejected' }],
+    }));
+  it('given the member was moved to another park after the acceptance, before it was carried out, then the request ends rejected', () =>
+    expect(decideCompletion(accepted, member(JOINED, MOVED_TO_P3), ctx)).toMatchObject({
+      kind: 'refused',
+      error: { code: 'MEMBER_NOT_AT_ORIGIN' },
       events: [{ type: 'TransferRejected' }],
     }));
   it('given a pending request, then nothing to do', () =>

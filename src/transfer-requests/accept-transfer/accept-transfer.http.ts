@@ -29,7 +29,14 @@ export class AcceptTransferHttp {
     description:
       'By the side that did not open it, or a city or provincial officer. Accepting an accepted request again answers 200 with the first answer. If the member left or moved meanwhile, the rules refuse the move and the request ends rejected (409 with the rule code, details.status "rejected").',
   })
-  @ApiCommand(['TRANSFER_NOT_PENDING', 'MEMBER_NOT_ACTIVE', 'SAME_ENTERPRISE', 'ENTERPRISE_NOT_OPEN', 'TIMELINE_CONFLICT'])
+  @ApiCommand([
+    'TRANSFER_NOT_PENDING',
+    'MEMBER_NOT_ACTIVE',
+    'MEMBER_NOT_AT_ORIGIN',
+    'SAME_ENTERPRISE',
+    'ENTERPRISE_NOT_OPEN',
+    'TIMELINE_CONFLICT',
+  ])
   async accept(
     @Param('transferId', LedgerIdParam) transferId: string,
     @Body() body: AcceptTransferBody,

@@ -47,7 +47,7 @@ export class ListTransfersHttp {
   @ApiOperation({
     summary: 'Transfer requests touching a park (or your scope), oldest first, with overdue and stuck pending ones flagged',
     description:
-      'A pending request carries acceptable: whether the rules let it be accepted now, as the member and the enterprises stand now (voids included). When false, blockedBy { code, message } is the refusal accepting it would answer (MEMBER_NOT_ACTIVE when the member left, ENTERPRISE_NOT_OPEN when the destination closed, TIMELINE_CONFLICT when a later fact no longer fits, …); the acceptance adds to that message that the request is now rejected. It is still pending (the contract status) and counted in pendingTransfersIn/Out until someone rejects, cancels or accepts it. A request that is not pending has acceptable and blockedBy null. Computed for the page only; there is no filter on it.',
+      'A pending request carries acceptable: whether the rules let it be accepted now, as the member and the enterprises stand now (voids included). When false, blockedBy { code, message } is the refusal accepting it would answer (MEMBER_NOT_ACTIVE when the member left, MEMBER_NOT_AT_ORIGIN when the member was placed in another park meanwhile, ENTERPRISE_NOT_OPEN when the destination closed, TIMELINE_CONFLICT when a later fact no longer fits, …); the acceptance adds to that message that the request is now rejected. It is still pending (the contract status) and counted in pendingTransfersIn/Out until someone rejects, cancels or accepts it. A request that is not pending has acceptable and blockedBy null. Computed for the page only; there is no filter on it.',
   })
   @ApiOkResponse({
     description:
