@@ -1,6 +1,6 @@
-// `npm run bench`: the HTTP command bench, the read-side bench, the bulk import bench, then the import floor, each
+// `npm run bench`: the HTTP command bench, the read-side bench, the bulk import bench, then the import and rebuild floors, each
 // given every argument (each reads only the options it knows, so `npm run bench -- --smoke` reaches all).
-// `--only http`, `--only read-side`, `--only import` or `--only import-floor` runs one of them. Exits non-zero if any fails.
+// `--only http`, `--only read-side`, `--only import`, `--only import-floor` or `--only rebuild-floor` runs one of them. Exits non-zero if any fails.
 import { spawnSync } from 'node:child_process';
 
 const argv = process.argv.slice(2);
@@ -12,9 +12,10 @@ const benches = [
   ['read-side', 'bench/read-side.mjs'],
   ['import', 'bench/import.mjs'],
   ['import-floor', 'bench/import-floor.mjs'],
+  ['rebuild-floor', 'bench/rebuild-floor.mjs'],
 ].filter(([name]) => only === undefined || only === name);
 if (benches.length === 0) {
-  process.stderr.write(`bench: --only takes http, read-side, import or import-floor, not "${only}"\n`);
+  process.stderr.write(`bench: --only takes http, read-side, import, import-floor or rebuild-floor, not "${only}"\n`);
   process.exit(2);
 }
 let failed = false;
