@@ -182,6 +182,26 @@ describe('the transfer workflow between parks', () => {
     );
   });
 
+  it('given a resident ID number born after today (tomorrow, or 2030), when a destination clerk opens a request by it, then 400 VALIDATION_FAILED on personId in the words a join refuses it with, and nothing is opened', async () => {
+    for (const [k, birth] of [
+      [1, '20160902'],
+      [2, '20300101'],
+    ] as const) {
+      const personId = residentId(900 + k, birth);
+      const joined = await p2.join(`unborn-${k}`, personId, 'e2', '2016-08-01');
+      expectRefusal(joined, 400, 'VALIDATION_FAILED');
+      const transferId = `t-unborn-${k}`;
+      const requested = await p2.post('/transfers', { transferId, personId, toEnterpriseId: 'e2', effectiveDate: '2016-08-01' });
+      expectRefusal(requested, 400, 'VALIDATION_FAILED');
+      expect(requested.body.details).toEqual([
+        { field: 'personId', messages: ['personId holds a birth date in the future (after today, 2016-09-01, Asia/Shanghai)'] },
+      ]);
+      expect(requested.body).toEqual(joined.body);
+      expect(requested.text).not.toContain(personId);
+      expect(await listed(transferId)).toBeUndefined();
+    }
+  });
+
   it('given a join of a person already active in another park, then 409 PERSON_ALREADY_MEMBER names the membership, and a request by ID number opens the transfer in one step', async () => {
     const { memberId, personId } = await freshMember();
     const refused = await p2.post('/members', {

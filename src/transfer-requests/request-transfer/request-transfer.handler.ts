@@ -7,8 +7,11 @@ import { asHistory, memberEnterprises, parkOn } from '../../membership/member.re
 import { memberStream } from '../../membership/member.events.js';
 import { PersonClaims } from '../../membership/person-claims.js';
 import { PERSON_IDENTITY, PersonIdentity } from '../../personal-data/person-identity.js';
+import { CLOCK, type Clock } from '../../shared/clock.js';
+import { shanghaiDate } from '../../shared/dates.js';
 import { DomainError, notFound } from '../../shared/domain-error.js';
 import { lockKeys } from '../../shared/keyed-mutex.js';
+import { assertBornBy, residentIdBirthDate } from '../../shared/resident-id.js';
 import { MemberRequestClaims } from '../member-request-claims.js';
 import { transferStream } from '../transfer-request.events.js';
 import { asTransferRequest, sidesOf } from '../transfer-request.reader.js';
@@ -42,6 +45,7 @@ export class RequestTransferHandler implements ICommandHandler<RequestTransfer> 
     private readonly persons: PersonClaims,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(PERSON_IDENTITY) private readonly identity: PersonIdentity,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async execute({ input, meta }: RequestTransfer): Promise<CommandAnswer> {
@@ -91,9 +95,11 @@ export class RequestTransferHandler implements ICommandHandler<RequestTransfer> 
 
   /**
    * The membership a resident ID number stands for on the date: the one active then, else the
-   * person's open one (the rules then say why it cannot move on that date).
+   * person's open one (the rules then say why it cannot move on that date). A number born after
+   * today is refused as a join refuses it: it is a wrong number, not one that nobody holds.
    */
   private async membershipOf(personId: string, date: string): Promise<string> {
+    assertBornBy(residentIdBirthDate(personId), shanghaiDate(this.clock.now()));
     const person = this.identity.ref(personId);
     const { others } = await this.persons.load(person.hash, '');
     const activeThen = others.find((m) => m.periods.some((p) => p.from <= date && (p.to === undefined || date < p.to)));
