@@ -407,6 +407,46 @@ describe('exports of figures and statements', () => {
     }
   });
 
+  it('given a report downloaded as known at an instant and as known now, then the two files have two names: the asked one carries the instant in UTC (as its Known at column does)', async () => {
+    // The first fact was recorded at the test clock's 2026-11-24T02:00:00.000Z, the others a millisecond apart.
+    const reported = '2026-11-24T10:00:00.003+08:00';
+    const reports: Array<[string, Record<string, string>, string]> = [
+      ['/figures', { scope: 'province', asOf, groupBy: 'city', format: 'csv' }, `figures_province_${asOf}_by-city`],
+      [
+        '/statement',
+        { scope: 'park:p-a', from: '2016-01-01', to: asOf, format: 'xlsx' },
+        `statement_park-p-a_2016-01-01_${asOf}`,
+      ],
+      [
+        '/series',
+        { scope: 'city:nanchang', from: '2016-01-01', to: '2016-12-31', every: 'year', format: 'csv' },
+        'series_city-nanchang_2016-01-01_2016-12-31_year',
+      ],
+    ];
+    for (const [path, query, stem] of reports) {
+      const extension = query.format;
+      const now = await raw(get(path, query));
+      expect(now.headers['content-disposition']).toBe(`attachment; filename="${stem}.${extension}"`);
+      const asReported = await raw(get(path, { ...query, knownAt: reported }));
+      expect(asReported.status).toBe(200);
+      expect(asReported.headers['content-disposition']).toBe(
+        `attachment; filename="${stem}_known-20261124T020000.003Z.${extension}"`,
+      );
+      const onTheSecond = await raw(get(path, { ...query, knownAt: '2026-11-24T02:00:00Z' }));
+      expect(onTheSecond.headers['content-disposition']).toBe(
+        `attachment; filename="${stem}_known-20261124T020000Z.${extension}"`,
+      );
+    }
+    // An instant after every recorded fact and after now is read as none asked: the file is named with
+    // the instant the answer reports (its last recorded fact), which asked again gives the same file.
+    const query = { scope: 'province', asOf, format: 'json' };
+    const later = await get('/figures', { ...query, knownAt: '2099-01-01T00:00:00Z' });
+    const named = await raw(get('/figures', { ...query, format: 'csv', knownAt: '2099-01-01T00:00:00Z' }));
+    const instant = later.body.knownAt.replace(/[-:]/g, '').replace('.000Z', 'Z');
+    expect(named.headers['content-disposition']).toBe(`attachment; filename="figures_province_${asOf}_known-${instant}.csv"`);
+    expect(csvOf(named)[1][2]).toBe(later.body.knownAt);
+  });
+
   it('given the OpenAPI document, then format and lang are documented on the exportable routes with the three answer types', async () => {
     const doc = (await ledger.as().get('/docs-json')).body;
     for (const path of ['/figures', '/statement', '/series']) {

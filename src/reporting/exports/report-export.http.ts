@@ -30,7 +30,7 @@ export const ApiExportable = (json: string) =>
   applyDecorators(
     Header('Vary', 'Accept'),
     ApiOkResponse({
-      description: `${json}; as CSV or a workbook with \`format=csv|xlsx\` (or \`Accept\`), with Content-Disposition: attachment`,
+      description: `${json}; as CSV or a workbook with \`format=csv|xlsx\` (or \`Accept\`), with Content-Disposition: attachment (the file name ends with \`_known-<instant in UTC>\` when knownAt is asked)`,
       content: {
         [MEDIA_TYPES.json]: { schema: { type: 'object' } },
         [MEDIA_TYPES.csv]: { schema: { type: 'string' } },
@@ -55,14 +55,18 @@ export function exportFormatOf(asked: ExportFormat | undefined, req: Request): E
   }
 }
 
-/** The query's answer as JSON, or rendered as a CSV or workbook attachment. */
+/**
+ * The query's answer as JSON, or rendered as a CSV or workbook attachment, named with the
+ * answer's knowledge instant when the query asked one (`asked.knownAt`).
+ */
 export async function exportAnswer<T extends { readonly knownAt: string }>(
   format: ExportFormat,
   view: T,
   table: () => ReportTable,
+  asked: { readonly knownAt?: string },
 ): Promise<T | StreamableFile> {
   if (format === 'json') return view;
-  const file = await renderExport(table(), format, new Date(view.knownAt));
+  const file = await renderExport(table(), format, { knownAt: view.knownAt, asked: asked.knownAt !== undefined });
   return new StreamableFile(file.body, {
     type: file.contentType,
     disposition: `attachment; filename="${file.fileName}"`,

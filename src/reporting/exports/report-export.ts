@@ -21,9 +21,31 @@ export interface RenderedExport {
   readonly body: Buffer;
 }
 
-/** The table as a CSV or workbook file. */
-export async function renderExport(table: ReportTable, format: 'csv' | 'xlsx', createdAt?: Date): Promise<RenderedExport> {
+/** The knowledge an answer was read at: its instant (as the answer reports it) and whether the caller asked one. */
+export interface ExportKnowledge {
+  readonly knownAt: string;
+  readonly asked: boolean;
+}
+
+/**
+ * `_known-20160705T010000Z` (ISO 8601 basic format in UTC; milliseconds only when there are
+ * some): the part of a file name that tells a report as known at an instant from one as known now.
+ */
+const knownAtFilePart = (knownAt: string): string =>
+  `_known-${new Date(knownAt).toISOString().replace(/[-:]/g, '').replace('.000Z', 'Z')}`;
+
+/**
+ * The table as a CSV or workbook file, dated at the answer's knowledge instant. Its name carries
+ * that instant when one was asked, so a report "as reported" and the same one "as known now" are
+ * two files.
+ */
+export async function renderExport(
+  table: ReportTable,
+  format: 'csv' | 'xlsx',
+  knowledge: ExportKnowledge,
+): Promise<RenderedExport> {
+  const name = `${table.fileStem}${knowledge.asked ? knownAtFilePart(knowledge.knownAt) : ''}.${format}`;
   return format === 'csv'
-    ? { contentType: CSV_CONTENT_TYPE, fileName: `${table.fileStem}.csv`, body: Buffer.from(toCsv(table), 'utf8') }
-    : { contentType: XLSX_CONTENT_TYPE, fileName: `${table.fileStem}.xlsx`, body: await toXlsx(table, createdAt) };
+    ? { contentType: CSV_CONTENT_TYPE, fileName: name, body: Buffer.from(toCsv(table), 'utf8') }
+    : { contentType: XLSX_CONTENT_TYPE, fileName: name, body: await toXlsx(table, new Date(knowledge.knownAt)) };
 }

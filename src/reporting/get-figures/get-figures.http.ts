@@ -92,6 +92,6 @@ export class FiguresHttp {
   async get(@Query() q: FiguresParams, @Meta() caller: RequestMeta, @Req() req: Request) {
     const format = exportFormatOf(q.format, req);
     const view = await this.queries.execute(new GetFigures(q.scope, q.asOf, q.knownAt, q.groupBy, caller));
-    return exportAnswer(format, view, () => figuresTable(view, q.groupBy, q.lang ?? 'en'));
+    return exportAnswer(format, view, () => figuresTable(view, q.groupBy, q.lang ?? 'en'), q);
   }
 }

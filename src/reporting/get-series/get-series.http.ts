@@ -53,6 +53,6 @@ export class SeriesHttp {
   async get(@Query() q: SeriesParams, @Meta() caller: RequestMeta, @Req() req: Request) {
     const format = exportFormatOf(q.format, req);
     const view = await this.queries.execute(new GetSeries(q.scope, q.from, q.to, q.every, q.knownAt, caller));
-    return exportAnswer(format, view, () => seriesTable(view, q.lang ?? 'en'));
+    return exportAnswer(format, view, () => seriesTable(view, q.lang ?? 'en'), q);
   }
 }

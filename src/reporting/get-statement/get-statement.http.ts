@@ -48,6 +48,6 @@ export class StatementHttp {
   async get(@Query() q: StatementParams, @Meta() caller: RequestMeta, @Req() req: Request) {
     const format = exportFormatOf(q.format, req);
     const view = await this.queries.execute(new GetStatement(q.scope, q.from, q.to, q.knownAt, caller));
-    return exportAnswer(format, view, () => statementTable(view, q.lang ?? 'en'));
+    return exportAnswer(format, view, () => statementTable(view, q.lang ?? 'en'), q);
   }
 }
