@@ -12,7 +12,7 @@ import { DomainError } from '../shared/domain-error.js';
 import type { OutputFormat, ReportAsk } from './report-runner.js';
 
 const OUTPUT = `--format table (default, aligned text), csv (RFC 4180, UTF-8 with a BOM), xlsx (needs --out) or json
-(the HTTP answer); --lang en (default) or zh for the headers; --out <file> writes there instead of stdout.
+(the HTTP answer); --lang en (default) or zh for the headers (not with json); --out <file> writes there instead of stdout.
 Reads LEDGER_DATA_DIR (default ./data) directly, with the same query as the HTTP route, as an auditor
 would see it; the read models there are not written (the service may run meanwhile).`;
 
@@ -44,7 +44,7 @@ const COMMON_OPTIONS = {
   scope: { type: 'string' },
   'known-at': { type: 'string' },
   format: { type: 'string', default: 'table' },
-  lang: { type: 'string', default: 'en' },
+  lang: { type: 'string' },
   out: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -73,8 +73,11 @@ function common(values: { scope?: string; 'known-at'?: string; format?: string; 
     throw new UsageError('--known-at must be an ISO 8601 instant with an offset, e.g. 2016-07-05T09:00:00Z');
   const format = values.format as OutputFormat;
   if (!OUTPUT_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${OUTPUT_FORMATS.join(', ')}`);
-  const lang = values.lang as ExportLang;
+  const lang = (values.lang ?? 'en') as ExportLang;
   if (!EXPORT_LANGS.includes(lang)) throw new UsageError(`--lang must be one of ${EXPORT_LANGS.join(', ')}`);
+  // As GET /figures refuses lang on a JSON answer: it would be passed over.
+  if (format === 'json' && values.lang !== undefined)
+    throw new UsageError("--lang sets the headers of table, csv and xlsx output; --format json keeps the contract's field names");
   if (format === 'xlsx' && !values.out)
     throw new UsageError('--format xlsx needs --out <file> (a workbook is not written to stdout)');
   return { scope, knownAt, format, lang };

@@ -296,6 +296,8 @@ describe('the figures and statement CLI', () => {
     for (const [args, message] of [
       [[...f, '--format', 'pdf'], /--format must be one of table, csv, xlsx, json/],
       [[...f, '--lang', 'fr'], /--lang must be one of en, zh/],
+      [[...f, '--format', 'json', '--lang', 'zh'], /--lang sets the headers of table, csv and xlsx output; --format json keeps/],
+      [[...s, '--format', 'json', '--lang', 'en'], /--lang sets the headers of table, csv and xlsx output/],
       [[...f, '--format', 'xlsx'], /--format xlsx needs --out/],
       [[...f, '--group-by', 'street'], /--group-by must be one of city, park, category/],
       [[...f, '--bogus'], /Unknown option '--bogus'/],

@@ -447,6 +447,39 @@ describe('exports of figures and statements', () => {
     expect(csvOf(named)[1][2]).toBe(later.body.knownAt);
   });
 
+  it('given lang on an answer that is JSON (no format, format=json, or an Accept that picks JSON), then 400 VALIDATION_FAILED naming lang on every report route; the exports still take it', async () => {
+    const reports: Array<[string, Record<string, string>]> = [
+      ['/figures', { scope: 'province', asOf }],
+      ['/statement', { scope: 'park:p-a', from: '2016-01-01', to: asOf }],
+      ['/series', { scope: 'city:nanchang', from: '2016-01-01', to: '2016-12-31', every: 'year' }],
+    ];
+    const message =
+      "lang sets the headers of csv and xlsx answers only; a JSON answer keeps the contract's field names: drop lang, or ask format=csv or format=xlsx";
+    for (const [path, query] of reports) {
+      for (const [extra, accept] of [
+        [{ lang: 'zh' }, undefined],
+        [{ lang: 'en' }, undefined],
+        [{ lang: 'zh', format: 'json' }, 'text/csv'],
+        [{ lang: 'zh' }, 'application/json'],
+        [{ lang: 'zh' }, 'text/csv; q=0.5, application/json'],
+      ] as const) {
+        const asked = get(path, { ...query, ...extra });
+        const res = await (accept ? asked.set('Accept', accept) : asked);
+        expectRefusal(res, 400, 'VALIDATION_FAILED');
+        expect({ path, extra, accept, details: res.body.details }).toEqual({
+          path,
+          extra,
+          accept,
+          details: [{ field: 'lang', messages: [message] }],
+        });
+      }
+      expect((await get(path, query)).status).toBe(200);
+      const viaAccept = await raw(get(path, { ...query, lang: 'zh' }).set('Accept', 'text/csv'));
+      expect(csvOf(viaAccept)[0][0]).toBe('范围');
+      expect((await raw(get(path, { ...query, lang: 'zh', format: 'xlsx' }))).status).toBe(200);
+    }
+  });
+
   it('given the OpenAPI document, then format and lang are documented on the exportable routes with the three answer types', async () => {
     const doc = (await ledger.as().get('/docs-json')).body;
     for (const path of ['/figures', '/statement', '/series']) {

@@ -2,8 +2,9 @@ import { applyDecorators, Header, StreamableFile } from '@nestjs/common';
 import { ApiOkResponse, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import type { Request } from 'express';
+import { validationFailed } from '../../shared/domain-error.js';
 import { EXPORT_FORMATS, type ExportFormat, MEDIA_TYPES, renderExport } from './report-export.js';
-import { EXPORT_LANGS, type ReportTable } from './report-table.js';
+import { EXPORT_LANGS, type ExportLang, type ReportTable } from './report-table.js';
 
 /** The `format` query parameter of a report route. */
 export const ExportFormatParam = () =>
@@ -17,10 +18,14 @@ export const ExportFormatParam = () =>
     IsIn(EXPORT_FORMATS),
   );
 
-/** The `lang` query parameter: the language of CSV and sheet headers. */
+/** The `lang` query parameter: the language of CSV and sheet headers (refused on a JSON answer). */
 export const ExportLangParam = () =>
   applyDecorators(
-    ApiPropertyOptional({ enum: EXPORT_LANGS, default: 'en', description: 'Header language of csv and xlsx answers' }),
+    ApiPropertyOptional({
+      enum: EXPORT_LANGS,
+      default: 'en',
+      description: "Header language of csv and xlsx answers; 400 on a JSON answer, whose field names are the contract's",
+    }),
     IsOptional(),
     IsIn(EXPORT_LANGS),
   );
@@ -39,8 +44,22 @@ export const ApiExportable = (json: string) =>
     }),
   );
 
-/** `format` when asked; otherwise what `Accept` prefers among JSON, CSV and xlsx (JSON when it names none). */
-export function exportFormatOf(asked: ExportFormat | undefined, req: Request): ExportFormat {
+/**
+ * `format` when asked; otherwise what `Accept` prefers among JSON, CSV and xlsx (JSON when it
+ * names none). A `lang` for a JSON answer is refused: it would be passed over, the JSON's field
+ * names being the contract's.
+ */
+export function exportFormatOf(q: { readonly format?: ExportFormat; readonly lang?: ExportLang }, req: Request): ExportFormat {
+  const format = negotiatedFormat(q.format, req);
+  if (format === 'json' && q.lang !== undefined)
+    throw validationFailed(
+      'lang',
+      "lang sets the headers of csv and xlsx answers only; a JSON answer keeps the contract's field names: drop lang, or ask format=csv or format=xlsx",
+    );
+  return format;
+}
+
+function negotiatedFormat(asked: ExportFormat | undefined, req: Request): ExportFormat {
   if (asked) return asked;
   const accept = req.headers.accept;
   // A media type's parameters other than q (`text/csv; charset=utf-8`) say how, not what; the

@@ -90,7 +90,7 @@ export class FiguresHttp {
   @ApiExportable('{ scope, asOf, knownAt, position, totals, groups? }; as a table, one row per group and a total row')
   @ApiReport()
   async get(@Query() q: FiguresParams, @Meta() caller: RequestMeta, @Req() req: Request) {
-    const format = exportFormatOf(q.format, req);
+    const format = exportFormatOf(q, req);
     const view = await this.queries.execute(new GetFigures(q.scope, q.asOf, q.knownAt, q.groupBy, caller));
     return exportAnswer(format, view, () => figuresTable(view, q.groupBy, q.lang ?? 'en'), q);
   }

@@ -51,7 +51,7 @@ export class SeriesHttp {
   @ApiExportable('{ scope, from, to, every, knownAt, position, points: [{ asOf, totals }] }; as a table, one row per point')
   @ApiReport()
   async get(@Query() q: SeriesParams, @Meta() caller: RequestMeta, @Req() req: Request) {
-    const format = exportFormatOf(q.format, req);
+    const format = exportFormatOf(q, req);
     const view = await this.queries.execute(new GetSeries(q.scope, q.from, q.to, q.every, q.knownAt, caller));
     return exportAnswer(format, view, () => seriesTable(view, q.lang ?? 'en'), q);
   }

@@ -46,7 +46,7 @@ export class StatementHttp {
   )
   @ApiReport()
   async get(@Query() q: StatementParams, @Meta() caller: RequestMeta, @Req() req: Request) {
-    const format = exportFormatOf(q.format, req);
+    const format = exportFormatOf(q, req);
     const view = await this.queries.execute(new GetStatement(q.scope, q.from, q.to, q.knownAt, caller));
     return exportAnswer(format, view, () => statementTable(view, q.lang ?? 'en'), q);
   }
