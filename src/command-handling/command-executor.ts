@@ -99,12 +99,15 @@ export class CommandExecutor {
         const earlier = meta.commandId === undefined ? [] : events.filter((e) => e.metadata.commandId === meta.commandId);
         if (earlier.length > 0) {
           if (earlier[0].metadata.commandFingerprint !== fingerprint) throw commandIdReused(meta.commandId!);
-          await this.authorizeReplay(spec, events);
+          await this.assertMaySend(spec, events);
           return answerOf(earlier, true);
         }
         const revision = revisionOf(events);
-        if (meta.expectedRevision !== undefined && !meetsExpectation(meta.expectedRevision, revision))
+        if (meta.expectedRevision !== undefined && !meetsExpectation(meta.expectedRevision, revision)) {
+          // The stream's revision is told only to a caller who may send this command to it.
+          await this.assertMaySend(spec, events);
           throw revisionMismatch(stream, meta.expectedRevision, revision);
+        }
         const decision = await spec.decide(events, { today: shanghaiDate(this.clock.now()) });
         if (decision.unchanged !== undefined) return answerOf(decision.unchanged, true);
         const newEvents = decision.events.map((e, i): NewEvent => ({
@@ -151,11 +154,12 @@ export class CommandExecutor {
   }
 
   /**
-   * A repeated command is answered only to a caller who may send it now: the decision (which
-   * holds the scope check) runs again, nothing is appended, and only a refusal of access counts;
-   * the rules may well refuse a repeat (the member has moved on), which is what replay is for.
+   * A repeated command, or a stale revision, is answered only to a caller who may send the
+   * command now: the decision (which holds the scope check) runs, nothing is appended, and only
+   * a refusal of access counts; the rules may well refuse a repeat (the member has moved on),
+   * which is what replay is for, and a stale revision is told as such.
    */
-  private async authorizeReplay(spec: CommandSpec, events: RecordedEvent[]): Promise<void> {
+  private async assertMaySend(spec: CommandSpec, events: RecordedEvent[]): Promise<void> {
     try {
       await spec.decide(events, { today: shanghaiDate(this.clock.now()) });
     } catch (error) {

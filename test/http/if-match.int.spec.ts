@@ -28,6 +28,8 @@ describe('If-Match on commands over HTTP', () => {
     ledger = await startLedger();
     api = new LedgerClient(ledger);
     await api.parkWith('p1', 'e1', 'e2');
+    await api.parkWith('p-other', 'e-other');
+    await api.parkWith('p3', 'e3');
   });
   afterAll(() => ledger.close());
 
@@ -142,6 +144,58 @@ describe('If-Match on commands over HTTP', () => {
     expect(await types('m-req')).toEqual(['MemberJoined']);
     expectAnswer(await post('/transfers/t-if/accept', '"0"', {}));
     expect(await types('m-req')).toEqual(['MemberJoined', 'MemberTransferred']);
+  });
+
+  it.each([
+    ['a stale If-Match', '"5"', {}, 300],
+    ['a stale body expectedRevision', undefined, { expectedRevision: 5 }, 301],
+  ])(
+    "given records of another park, when its outsider clerk sends %s, then 403 FORBIDDEN as without it (never 412 with the record's revision), and the refusal is logged",
+    async (_, ifMatch, revision, n) => {
+      const memberId = `m-other-${n}`;
+      expectAnswer(await api.join(memberId, residentId(n), 'e-other', '2016-01-01'));
+      const send = (path: string, body: object) => {
+        const req = ledger.as({ sub: `clerk-${n}`, role: 'park-clerk', parkId: 'p1' }).post(path);
+        return (ifMatch === undefined ? req : req.set('If-Match', ifMatch)).send({ ...body, ...revision });
+      };
+
+      const refusals = [
+        await send(`/members/${memberId}/leave`, { reason: 'retired', effectiveDate: '2017-01-01' }),
+        await send('/enterprises/e-other/headcount', { employees: 10, effectiveDate: '2017-01-01' }),
+        await send('/parks/p-other/union', { effectiveDate: '2017-01-01' }),
+      ];
+
+      for (const res of refusals) {
+        expectRefusal(res, 403, 'FORBIDDEN');
+        expect(res.text).not.toMatch(/revision/i);
+      }
+      const denials = (await ledger.as().get('/access-denials?limit=3')).body.denials;
+      expect(denials.map((d: { actor: string; path: string }) => [d.actor, d.path])).toEqual([
+        [`clerk-${n}`, '/parks/p-other/union'],
+        [`clerk-${n}`, '/enterprises/e-other/headcount'],
+        [`clerk-${n}`, `/members/${memberId}/leave`],
+      ]);
+      expect(await types(memberId)).toEqual(['MemberJoined']);
+    },
+  );
+
+  it("given a transfer request between two other parks, when an outsider clerk accepts it with a stale If-Match, then 403 as without it, never 412 with the request's revision", async () => {
+    expectAnswer(await api.join('m-req-other', residentId(302), 'e-other', '2016-01-01'));
+    expectAnswer(
+      await api.post('/transfers', {
+        transferId: 't-other',
+        memberId: 'm-req-other',
+        toEnterpriseId: 'e2',
+        effectiveDate: '2016-06-01',
+      }),
+    );
+    const outsider = ledger.as({ sub: 'clerk-p3', role: 'park-clerk', parkId: 'p3' });
+
+    const res = await outsider.post('/transfers/t-other/accept').set('If-Match', '"7"').send({});
+
+    expectRefusal(res, 403, 'FORBIDDEN');
+    expect(res.text).not.toMatch(/revision/i);
+    expect(await types('m-req-other')).toEqual(['MemberJoined']);
   });
 
   it('given an import, which checks no one stream, when it carries If-Match, then 400 naming If-Match before any line is applied', async () => {
