@@ -15,7 +15,7 @@ import {
 import { IsInt, IsString, Length, Min, ValidateIf } from 'class-validator';
 import type { Response } from 'express';
 import { type CommandAnswer, type CommandMeta } from '../command-handling/command-executor.js';
-import { expectedRevisionOf, TakesIfMatch } from './if-match.js';
+import { expectedRevisionOf, IF_MATCH_PATTERN, TakesIfMatch } from './if-match.js';
 import { type RequestMeta } from './request-meta.js';
 import { IsPlainText } from './validators.js';
 
@@ -76,7 +76,7 @@ export const ApiCommand = (conflictCodes: readonly string[]) =>
       description:
         'The ETag GET /members/:memberId answered ("3"): the same check as expectedRevision 3, which may be sent too if it agrees. ' +
         '* asks only that the stream exist. A weak tag (W/"3"), a list of tags or anything else is 400 VALIDATION_FAILED.',
-      schema: { type: 'string', pattern: '^(\\*|"(0|[1-9][0-9]*)")$', example: '"3"' },
+      schema: { type: 'string', pattern: IF_MATCH_PATTERN, example: '"3"' },
     }),
     ApiCreatedResponse({ type: CommandAnswerDto, description: 'Recorded' }),
     ApiOkResponse({ type: CommandAnswerDto, description: 'Already recorded under this commandId: the original answer' }),

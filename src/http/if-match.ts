@@ -15,7 +15,11 @@ const TAKES_IF_MATCH = 'ledger:takes-if-match';
 export const TakesIfMatch = () => SetMetadata(TAKES_IF_MATCH, true);
 
 /** What a member read's ETag looks like (`"3"`), as a client echoes it. */
-const REVISION_TAG = /^"(0|[1-9]\d{0,14})"$/;
+const REVISION = '"(0|[1-9][0-9]{0,14})"';
+const REVISION_TAG = new RegExp(`^${REVISION}$`);
+
+/** Every If-Match a command takes, as OpenAPI documents it: `*` or one revision tag. */
+export const IF_MATCH_PATTERN = `^(\\*|${REVISION})$`;
 
 /**
  * The revision an If-Match header asks for: the ETag's revision, or `*` (the stream exists).

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { type LedgerApp, startLedger } from '../support/ledger-app.js';
 
 interface Operation {
-  parameters?: Array<{ name: string; in: string; required?: boolean; description?: string }>;
+  parameters?: Array<{ name: string; in: string; required?: boolean; description?: string; schema?: { pattern?: string } }>;
   requestBody?: { content: Record<string, { schema: { $ref?: string } }> };
   responses: Record<string, unknown>;
 }
@@ -160,6 +160,39 @@ describe('the OpenAPI document at GET /docs-json', () => {
       });
     }
   });
+
+  it.each([
+    ['"0"', true],
+    ['"3"', true],
+    ['*', true],
+    ['"999999999999999"', true],
+    ['"9999999999999999"', false],
+    ['"03"', false],
+    ['W/"3"', false],
+    ['"3", "4"', false],
+  ])(
+    'given the If-Match pattern OpenAPI documents, when %s is sent as If-Match, then the service takes it exactly when the pattern does (%s)',
+    async (ifMatch, taken) => {
+      const patterns = new Set(
+        operationsOf(doc).flatMap(({ op }) =>
+          (op.parameters ?? []).filter((p) => p.in === 'header' && p.name === 'If-Match').map((p) => p.schema?.pattern),
+        ),
+      );
+      expect(patterns.size).toBe(1);
+      const [pattern] = [...patterns];
+
+      const res = await ledger
+        .as()
+        .post('/members/m-nobody/leave')
+        .set('If-Match', ifMatch)
+        .send({ reason: 'retired', effectiveDate: '2017-01-01' });
+
+      expect(new RegExp(pattern!).test(ifMatch)).toBe(taken);
+      // Taken, it is checked against a stream that does not exist (412 or 404), never refused as a malformed If-Match.
+      const refusedAsMalformed = res.status === 400 && res.body.details?.[0]?.field === 'If-Match';
+      expect({ ifMatch, refusedAsMalformed }).toEqual({ ifMatch, refusedAsMalformed: !taken });
+    },
+  );
 
   it('given every route with ids in its path, when its parameters are read, then each path id is documented', () => {
     for (const { route, path, op } of operationsOf(doc)) {
