@@ -195,7 +195,9 @@ export function revisionMismatch(stream: string, expected: ClientRevision, actua
   const message =
     expected === 'stream_exists'
       ? `stream ${stream} does not exist, and the command expects it to`
-      : `stream ${stream} is at revision ${String(actual)}, not ${expected}`;
+      : actual === 'no_stream'
+        ? `stream ${stream} does not exist yet, so it is not at revision ${expected}`
+        : `stream ${stream} is at revision ${actual}, not ${expected}`;
   return new DomainError('REVISION_MISMATCH', message, {
     expectedRevision: expected,
     currentRevision: actual === 'no_stream' ? null : actual,

@@ -83,7 +83,7 @@ export const ApiCommand = (conflictCodes: readonly string[]) =>
     ApiBadRequestResponse({
       type: ErrorBodyDto,
       description:
-        'VALIDATION_FAILED: malformed JSON, unknown or ill-typed fields, impossible or future dates, a malformed If-Match or one that disagrees with expectedRevision',
+        'VALIDATION_FAILED: malformed JSON, unknown or ill-typed fields, impossible or future dates, a malformed If-Match or one that disagrees with expectedRevision, a precondition header commands do not evaluate (If-None-Match, If-Unmodified-Since, If-Modified-Since, If-Range)',
     }),
     ApiNotFoundResponse({ type: ErrorBodyDto, description: 'NOT_FOUND: the park, enterprise or member does not exist' }),
     ApiConflictResponse({

@@ -11,6 +11,9 @@ export interface RequestWithIfMatch extends Request {
 
 const TAKES_IF_MATCH = 'ledger:takes-if-match';
 
+/** Conditional request headers (RFC 9110, 13.1) that no command evaluates. */
+const UNEVALUATED_PRECONDITIONS = ['If-None-Match', 'If-Unmodified-Since', 'If-Modified-Since', 'If-Range'] as const;
+
 /** Marks a command route whose body takes `expectedRevision`: its If-Match is read as the same. */
 export const TakesIfMatch = () => SetMetadata(TAKES_IF_MATCH, true);
 
@@ -58,7 +61,7 @@ export function expectedRevisionOf(body: number | undefined, ifMatch: ClientRevi
 /**
  * Reads If-Match on every command before its body is validated: on a route that takes a revision
  * it becomes the expected revision; anywhere else it is refused, never passed over (a client that
- * sends it counts on a check). Queries are left alone.
+ * sends it counts on a check), and so are the other preconditions. Queries are left alone.
  */
 @Injectable()
 export class IfMatchInterceptor implements NestInterceptor {
@@ -66,8 +69,16 @@ export class IfMatchInterceptor implements NestInterceptor {
 
   intercept(ctx: ExecutionContext, next: CallHandler) {
     const req = ctx.switchToHttp().getRequest<RequestWithIfMatch>();
+    if (req.method === 'GET' || req.method === 'HEAD') return next.handle();
+    // The other preconditions are not evaluated on commands: refused, as a client that sends one counts on it.
+    for (const name of UNEVALUATED_PRECONDITIONS)
+      if (req.headers[name.toLowerCase()] !== undefined)
+        throw validationFailed(
+          name,
+          `commands do not evaluate ${name}: send If-Match with the ETag a read answered ("3"), or expectedRevision`,
+        );
     const header = req.headers['if-match'];
-    if (header !== undefined && req.method !== 'GET' && req.method !== 'HEAD') {
+    if (header !== undefined) {
       if (this.reflector.get<boolean | undefined>(TAKES_IF_MATCH, ctx.getHandler()) !== true)
         throw validationFailed(
           'If-Match',

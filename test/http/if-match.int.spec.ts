@@ -198,6 +198,45 @@ describe('If-Match on commands over HTTP', () => {
     expect(await types('m-req-other')).toEqual(['MemberJoined']);
   });
 
+  it.each([
+    ['If-None-Match', 60],
+    ['If-Unmodified-Since', 62],
+    ['If-Modified-Since', 63],
+    ['If-Range', 64],
+  ] as const)(
+    'given a command sent with %s, which no command evaluates, then 400 naming it and nothing is recorded',
+    async (name, n) => {
+      const memberId = `m-${name}`;
+      expectAnswer(await api.join(memberId, residentId(n), 'e1', '2016-01-01'));
+      const value = name.endsWith('Since') ? 'Tue, 01 Jan 2030 00:00:00 GMT' : '"0"';
+
+      const res = await ledger
+        .as()
+        .post(`/members/${memberId}/leave`)
+        .set(name, value)
+        .send({ reason: 'retired', effectiveDate: '2017-01-01' });
+
+      expectRefusal(res, 400, 'VALIDATION_FAILED');
+      expect(res.body.details).toEqual([{ field: name, messages: [expect.stringMatching(`commands do not evaluate ${name}`)] }]);
+      expect(await types(memberId)).toEqual(['MemberJoined']);
+    },
+  );
+
+  it('given a member id nobody holds, when a join carries a revision number, then 412 saying the stream does not exist yet', async () => {
+    const res = await post('/members', '"2"', {
+      memberId: 'm-new-rev',
+      personId: residentId(61),
+      name: '王五',
+      category: 'regular',
+      enterpriseId: 'e1',
+      effectiveDate: '2016-01-01',
+    });
+
+    expectRefusal(res, 412, 'REVISION_MISMATCH');
+    expect(res.body.message).toBe('stream member-m-new-rev does not exist yet, so it is not at revision 2');
+    expect(res.body.details).toEqual({ expectedRevision: 2, currentRevision: null });
+  });
+
   it('given an import, which checks no one stream, when it carries If-Match, then 400 naming If-Match before any line is applied', async () => {
     const head = await api.head();
 
