@@ -24,6 +24,15 @@ describe('stuck transfer requests in the list', () => {
     expect(res.status).toBe(200);
     return res.body.transfers.find((t: { transferId: string }) => t.transferId === transferId);
   };
+  /** The request is listed pending and blocked as given; accepting it answers that very refusal and ends it rejected. */
+  const expectBlockedThenRefused = async (transferId: string, blockedBy: { code: string; message?: string }) => {
+    const item = await listed(transferId);
+    expect(item).toMatchObject({ status: 'pending', acceptable: false, blockedBy });
+    const accepted = await parks.p2.post(`/transfers/${transferId}/accept`, {});
+    expectRefusal(accepted, 409, blockedBy.code);
+    expect(accepted.body.message).toBe(`${item.blockedBy.message}; transfer request ${transferId} is now rejected`);
+    return accepted;
+  };
   const pendingOut = async () =>
     (await parks.admin.get('/figures?scope=park:p1&asOf=2016-07-01')).body.totals.pendingTransfersOut as number;
 
@@ -72,44 +81,25 @@ describe('stuck transfer requests in the list', () => {
     expectAnswer(await parks.admin.registerEnterprise('e3', 'p2', '2010-06-01'));
     await pendingRequest('t-closed', 'e3');
     expectAnswer(await parks.admin.post('/enterprises/e3/close', { effectiveDate: '2016-08-01' }));
-    const item = await listed('t-closed');
-    expect(item).toMatchObject({
-      status: 'pending',
-      acceptable: false,
-      blockedBy: { code: 'ENTERPRISE_NOT_OPEN', message: 'enterprise e3 closes on 2016-08-01' },
-    });
-    const accepted = await parks.p2.post('/transfers/t-closed/accept', {});
-    expectRefusal(accepted, 409, 'ENTERPRISE_NOT_OPEN');
-    expect(accepted.body.message).toBe(`${item.blockedBy.message}; transfer request t-closed is now rejected`);
+    await expectBlockedThenRefused('t-closed', { code: 'ENTERPRISE_NOT_OPEN', message: 'enterprise e3 closes on 2016-08-01' });
   });
 
   it('given a request whose member was then moved by a direct transfer dated after it, when listed, then it is blocked by TIMELINE_CONFLICT, as accepting it answers', async () => {
     const memberId = await pendingRequest('t-moved');
     expectAnswer(await parks.admin.transfer(memberId, 'e1b', '2016-08-01'));
-    const item = await listed('t-moved');
-    expect(item).toMatchObject({ status: 'pending', acceptable: false, blockedBy: { code: 'TIMELINE_CONFLICT' } });
-    const accepted = await parks.p2.post('/transfers/t-moved/accept', {});
-    expectRefusal(accepted, 409, 'TIMELINE_CONFLICT');
-    expect(accepted.body.message).toBe(`${item.blockedBy.message}; transfer request t-moved is now rejected`);
+    await expectBlockedThenRefused('t-moved', { code: 'TIMELINE_CONFLICT' });
   });
 
   it('given a request whose member was then moved to a third park by a direct transfer dated before it, when listed, then it is blocked by MEMBER_NOT_AT_ORIGIN, and accepting it leaves the member where they are', async () => {
     // Given a request from p1 to p2 on 1 July, and a direct move to p3 on 15 June
     const memberId = await pendingRequest('t-elsewhere');
     expectAnswer(await parks.admin.transfer(memberId, 'e4', '2016-06-15'));
-    // Then it is listed as stuck, without naming the park that holds the member now
-    const item = await listed('t-elsewhere');
-    expect(item).toMatchObject({
-      status: 'pending',
-      acceptable: false,
-      blockedBy: {
-        code: 'MEMBER_NOT_AT_ORIGIN',
-        message: `member ${memberId} is no longer in park p1 on 2016-07-01, which transfer request t-elsewhere moves them from`,
-      },
+    // Then it is listed as stuck, without naming the park that holds the member now, and accepting
+    // it is refused with that code and ends it rejected
+    const accepted = await expectBlockedThenRefused('t-elsewhere', {
+      code: 'MEMBER_NOT_AT_ORIGIN',
+      message: `member ${memberId} is no longer in park p1 on 2016-07-01, which transfer request t-elsewhere moves them from`,
     });
-    // And accepting it is refused with that code, ends it rejected, and p3 keeps the member
-    const accepted = await parks.p2.post('/transfers/t-elsewhere/accept', {});
-    expectRefusal(accepted, 409, 'MEMBER_NOT_AT_ORIGIN');
     expect(accepted.body.details).toEqual({
       memberId,
       originParkId: 'p1',
