@@ -514,6 +514,22 @@ const BAD_REQUESTS: BadRequest[] = [
     code: 'VALIDATION_FAILED',
     field: name,
   })),
+  // A parameter given twice would reach its route as a list: refused as given twice.
+  ...(
+    [
+      ['/figures?scope=province&asOf=2016-06-30&asOf=2016-07-01', 'asOf'],
+      ['/transfers?limit=1&limit=2', 'limit'],
+      ['/access-denials?cursor=1.1&cursor=2.2', 'cursor'],
+    ] as const
+  ).map(([path, field]) => ({
+    title: `${path.split('?')[0]} with ${field} given twice`,
+    method: 'get' as const,
+    path,
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    field,
+    message: new RegExp(`^${field} is given 2 times: give it once$`),
+  })),
   {
     // The + of the offset, unencoded, arrives as a space: the refusal says how to send it.
     title: 'figures known at an instant whose offset lost its + in the query string',
