@@ -47,8 +47,8 @@ export async function readAcceptability(
   today: string,
 ): Promise<(request: OpenedRequest) => Acceptability> {
   const pending = requests.filter((r) => r.status === 'pending').map((r) => r.request);
-  const histories = new Map<string, MemberHistory>();
-  for (const { memberId } of pending) if (!histories.has(memberId)) histories.set(memberId, await readMember(store, memberId));
+  const memberIds = [...new Set(pending.map((r) => r.memberId))];
+  const histories = new Map(await Promise.all(memberIds.map(async (id) => [id, await readMember(store, id)] as const)));
   const enterprises = await readEnterprises(store, [
     ...[...histories.values()].flatMap(enterprisesOf),
     ...pending.map((r) => r.to.enterpriseId),
