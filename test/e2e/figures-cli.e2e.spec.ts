@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { residentId } from '../support/ledger-app.js';
@@ -22,7 +22,11 @@ interface Run {
 }
 
 function ledger(dataDir: string, ...args: string[]): Run {
-  const env: NodeJS.ProcessEnv = { ...process.env, LEDGER_DATA_DIR: dataDir };
+  return ledgerWith({}, dataDir, ...args);
+}
+
+function ledgerWith(extraEnv: NodeJS.ProcessEnv, dataDir: string, ...args: string[]): Run {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...extraEnv, LEDGER_DATA_DIR: dataDir };
   delete env.LOG_LEVEL;
   const res = spawnSync(process.execPath, [CLI, ...args], {
     env,
@@ -337,7 +341,17 @@ describe('the figures and statement CLI', () => {
     const before = readModelFiles(dataDir);
     expect(before[0]).not.toBeNull();
     const args = ['figures', '--scope', 'province', '--as-of', '2016-06-30', '--group-by', 'park', '--format', 'json'];
-    expect(JSON.parse(ledger(dataDir, ...args).stdout)).toEqual(http.figures);
+    // Its private copy goes to the temporary folder and is gone when it ends.
+    const scratch = mkdtempSync(join(tmpdir(), 'ledger-cli-tmp-'));
+    dirs.push(scratch);
+    const copied = ledgerWith({ TMPDIR: scratch }, dataDir, ...args);
+    expect(copied.status).toBe(0);
+    expect(JSON.parse(copied.stdout)).toEqual(http.figures);
+    expect(readdirSync(scratch)).toEqual([]);
+    // Where no temporary folder can be made, the copy is made in memory, with the same answer.
+    const inMemory = ledgerWith({ TMPDIR: join(scratch, 'missing') }, dataDir, ...args);
+    expect({ status: inMemory.status, stderr: inMemory.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(JSON.parse(inMemory.stdout)).toEqual(http.figures);
     expect(readModelFiles(dataDir)).toEqual(before);
     for (const suffix of ['', '-wal', '-shm']) rmSync(join(dataDir, `read-models.sqlite${suffix}`), { force: true });
     const fromLog = ledger(dataDir, ...args);
