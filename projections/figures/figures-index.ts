@@ -68,12 +68,25 @@ export class FiguresIndex {
   private positions = new Float64Array(1024);
   private recorded = new Float64Array(1024);
   private events = 0;
-  readonly members = new TemporalCube(3);
-  readonly org = new TemporalCube(ORG_SLOTS.length);
-  readonly flows = new TemporalCube(FLOW_SLOTS.length);
-  readonly transfers = new TemporalCube(1);
+  readonly members: TemporalCube;
+  readonly org: TemporalCube;
+  readonly flows: TemporalCube;
+  readonly transfers: TemporalCube;
   /** Pending transfer requests by pair of parks (all dated at the earliest day: only knowledge matters). */
-  readonly pending = new TemporalCube(1);
+  readonly pending: TemporalCube;
+
+  /**
+   * `summarised: false` keeps the cubes' rows only, without the nodes that keep a query's cost
+   * flat as history grows: for a process that asks one question and ends (see TemporalCube).
+   */
+  constructor({ summarised = true }: { readonly summarised?: boolean } = {}) {
+    const leaf = summarised ? undefined : Infinity;
+    this.members = new TemporalCube(3, leaf);
+    this.org = new TemporalCube(ORG_SLOTS.length, leaf);
+    this.flows = new TemporalCube(FLOW_SLOTS.length, leaf);
+    this.transfers = new TemporalCube(1, leaf);
+    this.pending = new TemporalCube(1, leaf);
+  }
 
   get eventCount(): number {
     return this.events;

@@ -28,6 +28,11 @@ export class TemporalCube {
   private readonly byEnterprise: Int32Array[] = [];
   private readonly byEnterpriseLength: number[] = [];
 
+  /**
+   * `leaf = Infinity` keeps no nodes: every sum then scans the rows known by its cut, a cost that
+   * grows with history, fit for a one-shot report (the CLI) that asks once and spares the nodes'
+   * building (~40 % of a province's load) and memory (~400 MiB there).
+   */
   constructor(
     readonly slots: number,
     readonly leaf = 4096,

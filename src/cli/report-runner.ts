@@ -13,7 +13,7 @@ import type { Caller } from '../auth/principal.js';
 import { ConfigError, loadConfig } from '../config/ledger-config.js';
 import { createLogger, PinoNestLogger } from '../http/logging.js';
 import { InfrastructureModule, type InfrastructureOptions } from '../infrastructure.module.js';
-import { READ_WAIT_MS } from '../read-models/figures/figures-read-model.js';
+import { FIGURES_SUMMARISED, READ_WAIT_MS } from '../read-models/figures/figures-read-model.js';
 import { openReadModelDb, READ_MODEL_DB } from '../read-models/read-model-store.js';
 import { toCsv } from '../reporting/exports/csv.js';
 import { type ExportLang, figuresTable, type ReportTable, statementTable } from '../reporting/exports/report-table.js';
@@ -140,13 +140,15 @@ class ReportsCliModule {
     // One run, one answer: the CLI waits for its figures however long a province takes to load
     // (~10 s at 1.5 million members), where the service answers 503 and its client tries again.
     const noDeadline: Provider = { provide: READ_WAIT_MS, useValue: Number.POSITIVE_INFINITY };
+    // One question: the figures' rows are scanned for it, with no summary nodes built to answer many fast.
+    const rowsOnly: Provider = { provide: FIGURES_SUMMARISED, useValue: false };
     return {
       module: ReportsCliModule,
       imports: [
         CqrsModule.forRoot(),
         {
           ...infrastructure,
-          providers: [...(infrastructure.providers ?? []).map((p) => (isReadModelDb(p) ? readModels : p)), noDeadline],
+          providers: [...(infrastructure.providers ?? []).map((p) => (isReadModelDb(p) ? readModels : p)), noDeadline, rowsOnly],
         },
         AuthModule.forRoot(options.config),
         ReportingModule,

@@ -38,6 +38,11 @@ export class FiguresOfAnotherVersionError extends DomainError {
  */
 export const READ_WAIT_MS = Symbol('ReadWaitMs');
 export const DEFAULT_READ_WAIT_MS = 10_000;
+/**
+ * Whether the figures keep the temporal cubes' summary nodes (the default): a one-shot report
+ * process (the CLI) provides `false`, and each of its sums scans the rows instead.
+ */
+export const FIGURES_SUMMARISED = Symbol('FiguresSummarised');
 
 export interface ServingIndex {
   readonly index: FiguresIndex;
@@ -70,6 +75,7 @@ export class FiguresReadModel implements OnApplicationBootstrap {
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(CLOCK) private readonly clock: Clock,
     @Optional() @Inject(READ_WAIT_MS) private readonly readWaitMs: number = DEFAULT_READ_WAIT_MS,
+    @Optional() @Inject(FIGURES_SUMMARISED) private readonly summarised: boolean = true,
   ) {
     this.builds = new FigureBuilds(db);
   }
@@ -145,7 +151,7 @@ export class FiguresReadModel implements OnApplicationBootstrap {
    * (queries wait for it, as for any catch-up).
    */
   private async load(build: Build): Promise<void> {
-    const index = new FiguresIndex();
+    const index = new FiguresIndex({ summarised: this.summarised });
     for (const place of this.builds.places(build.build))
       if (place.kind === 'park') index.registerPark(place.id, place.parent);
       else index.registerEnterprise(place.id, place.parent);
