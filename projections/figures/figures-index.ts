@@ -76,16 +76,25 @@ export class FiguresIndex {
   readonly pending: TemporalCube;
 
   /**
-   * `summarised: false` keeps the cubes' rows only, without the nodes that keep a query's cost
-   * flat as history grows: for a process that asks one question and ends (see TemporalCube).
+   * `deferNodes` appends rows without the summary nodes that keep a query's cost flat as history
+   * grows, until `summariseSome` has built them (see TemporalCube): queries are answered from the
+   * rows meanwhile, or for good in a process that asks one question and ends.
    */
-  constructor({ summarised = true }: { readonly summarised?: boolean } = {}) {
-    const leaf = summarised ? undefined : Infinity;
-    this.members = new TemporalCube(3, leaf);
-    this.org = new TemporalCube(ORG_SLOTS.length, leaf);
-    this.flows = new TemporalCube(FLOW_SLOTS.length, leaf);
-    this.transfers = new TemporalCube(1, leaf);
-    this.pending = new TemporalCube(1, leaf);
+  constructor({ deferNodes = false }: { readonly deferNodes?: boolean } = {}) {
+    const cube = (slots: number) => new TemporalCube(slots, undefined, undefined, { deferNodes });
+    this.members = cube(3);
+    this.org = cube(ORG_SLOTS.length);
+    this.flows = cube(FLOW_SLOTS.length);
+    this.transfers = cube(1);
+    this.pending = cube(1);
+  }
+
+  /** Builds up to `leaves` leaves' worth of deferred summary nodes per cube; answers whether all are built. */
+  summariseSome(leaves: number): boolean {
+    let done = true;
+    for (const cube of [this.members, this.org, this.flows, this.transfers, this.pending])
+      done = cube.summariseSome(leaves) && done;
+    return done;
   }
 
   get eventCount(): number {

@@ -28,16 +28,23 @@ export class TemporalCube {
   private readonly byEnterprise: Int32Array[] = [];
   private readonly byEnterpriseLength: number[] = [];
 
+  /** Rows that summary nodes cover (whole leaves, from the first row). */
+  private summarisedRows = 0;
   /**
-   * `leaf = Infinity` keeps no nodes: every sum then scans the rows known by its cut, a cost that
-   * grows with history, fit for a one-shot report (the CLI) that asks once and spares the nodes'
-   * building (~40 % of a province's load) and memory (~400 MiB there).
+   * While true, appends leave summarising to `summariseSome`: a process that loads a long history
+   * answers from the rows at once (each sum then scans the rows known by its cut, a cost that grows
+   * with history) and builds the nodes later, or never when it asks one question and ends.
    */
+  private deferred: boolean;
+
   constructor(
     readonly slots: number,
     readonly leaf = 4096,
     readonly fanout = 16,
-  ) {}
+    { deferNodes = false }: { readonly deferNodes?: boolean } = {},
+  ) {
+    this.deferred = deferNodes;
+  }
 
   append(known: number, day: number, cell: number, slot: number, amount: number, event: number, ent = -1, ent2 = -1): void {
     if (this.length === this.known.length) this.grow();
@@ -54,7 +61,18 @@ export class TemporalCube {
     this.length++;
     if (ent >= 0) this.index(ent, i);
     if (ent2 >= 0 && ent2 !== ent) this.index(ent2, i);
-    if (this.length % this.leaf === 0) this.summarise();
+    if (!this.deferred && this.length % this.leaf === 0) this.summariseLeaf();
+  }
+
+  /**
+   * Builds the nodes of up to `leaves` more whole leaves (and the parents they complete), in log
+   * order, so sums may run between two calls. Answers whether every whole leaf is summarised: from
+   * then on appends summarise as they go.
+   */
+  summariseSome(leaves: number): boolean {
+    for (let n = 0; n < leaves && this.summarisedRows + this.leaf <= this.length; n++) this.summariseLeaf();
+    if (this.summarisedRows + this.leaf > this.length) this.deferred = false;
+    return !this.deferred;
   }
 
   /** Number of rows known at `knownMs` (rows are in knowledge order). */
@@ -113,13 +131,14 @@ export class TemporalCube {
     this.ent2 = grown(this.ent2, size);
   }
 
-  /** A leaf is complete: summarise it, and every parent that it completes. */
-  private summarise(): void {
+  /** The next whole leaf: summarise it, and every parent that it completes. */
+  private summariseLeaf(): void {
+    const end = (this.summarisedRows += this.leaf);
     for (let level = 0; ; level++) {
       const size = this.leaf * this.fanout ** level;
-      if (this.length % size !== 0) return;
+      if (end % size !== 0) return;
       this.levels[level] ??= [];
-      this.levels[level].push(CubeNode.of(this, this.length - size, this.length));
+      this.levels[level].push(CubeNode.of(this, end - size, end));
     }
   }
 }

@@ -27,17 +27,42 @@ describe('TemporalCube', () => {
   it('given rows in knowledge order, when summed at any cut, day and grouping, then each group holds exactly the rows known by the cut and effective by the day', () => {
     fc.assert(
       fc.property(
-        fc.array(row, { maxLength: 400 }),
-        // Infinity: no nodes at all, every sum a scan of the rows (the CLI's one-shot reports).
-        fc.constantFrom([4, 2], [4, 3], [8, 2], [16, 4], [Infinity, 16]),
+        // After a row, how many leaves a deferred cube summarises: mostly none, so it lags several leaves behind.
+        fc.array(
+          fc.record({
+            row,
+            summarise: fc.oneof(
+              { arbitrary: fc.constant(0), weight: 9 },
+              { arbitrary: fc.integer({ min: 1, max: 3 }), weight: 1 },
+            ),
+          }),
+          { maxLength: 400, size: 'max' },
+        ),
+        fc.constantFrom([4, 2], [4, 3], [8, 2], [16, 4]),
         fc.array(query, { minLength: 1, maxLength: 20 }),
         // Cells as parks (small numbers: nodes built by sorting) or as park pairs (large: built by hashing).
         fc.constantFrom(1, 30_000),
-        (rows, [leaf, fanout], queries, spread) => {
-          const cube = new TemporalCube(SLOTS, leaf, fanout);
+        // Nodes built as rows arrive, or deferred: built a few leaves at a time between appends (the
+        // service after a load), or never (the CLI).
+        fc.constantFrom('as rows arrive', 'deferred', 'deferred', 'never'),
+        (rows, [leaf, fanout], queries, spread, nodes) => {
+          const cube = new TemporalCube(SLOTS, leaf, fanout, { deferNodes: nodes !== 'as rows arrive' });
           let known = 1_000;
           const kept: Array<{ known: number; day: number; cell: number; slot: number; amount: number }> = [];
-          rows.forEach((r, i) => {
+          const check = () => {
+            for (const q of queries) {
+              const knownMs = kept.length === 0 ? 0 : kept[Math.floor(q.cutShare * (kept.length - 1))].known;
+              const cut = cube.cut(knownMs);
+              expect(cut).toBe(kept.filter((k) => k.known <= knownMs).length);
+              const out = new Float64Array(3 * SLOTS);
+              cube.sumInto(out, cut, q.day, (cell) => q.groupOfCell[cell / spread]);
+              const expected = new Float64Array(3 * SLOTS);
+              for (const k of kept.slice(0, cut))
+                if (k.day <= q.day && q.groupOfCell[k.cell] >= 0) expected[q.groupOfCell[k.cell] * SLOTS + k.slot] += k.amount;
+              expect([...out]).toEqual([...expected]);
+            }
+          };
+          rows.forEach(({ row: r, summarise }, i) => {
             known += r.knownStep;
             cube.append(known, r.day, r.cell * spread, r.slot, r.amount, i);
             kept.push({
@@ -47,21 +72,18 @@ describe('TemporalCube', () => {
               slot: r.slot,
               amount: r.amount,
             });
+            if (nodes === 'deferred' && summarise > 0) cube.summariseSome(summarise);
+            if (i === rows.length >> 1) check();
           });
-          for (const q of queries) {
-            const knownMs = rows.length === 0 ? 0 : kept[Math.floor(q.cutShare * (kept.length - 1))].known;
-            const cut = cube.cut(knownMs);
-            expect(cut).toBe(kept.filter((k) => k.known <= knownMs).length);
-            const out = new Float64Array(3 * SLOTS);
-            cube.sumInto(out, cut, q.day, (cell) => q.groupOfCell[cell / spread]);
-            const expected = new Float64Array(3 * SLOTS);
-            for (const k of kept.slice(0, cut))
-              if (k.day <= q.day && q.groupOfCell[k.cell] >= 0) expected[q.groupOfCell[k.cell] * SLOTS + k.slot] += k.amount;
-            expect([...out]).toEqual([...expected]);
+          check();
+          if (nodes === 'deferred') {
+            // Once every whole leaf is summarised, appends summarise again as they go.
+            while (!cube.summariseSome(1));
+            check();
           }
         },
       ),
-      { numRuns: 400 },
+      { numRuns: 600 },
     );
   });
 });
