@@ -92,9 +92,17 @@ export class FiguresIndex {
   /** Builds up to `leaves` leaves' worth of deferred summary nodes per cube; answers whether all are built. */
   summariseSome(leaves: number): boolean {
     let done = true;
-    for (const cube of [this.members, this.org, this.flows, this.transfers, this.pending])
-      done = cube.summariseSome(leaves) && done;
+    for (const cube of this.cubes()) done = cube.summariseSome(leaves) && done;
     return done;
+  }
+
+  /** Rows still waiting for summary nodes, over every cube. */
+  get unsummarisedRows(): number {
+    return this.cubes().reduce((n, cube) => n + cube.unsummarisedRows, 0);
+  }
+
+  private cubes(): TemporalCube[] {
+    return [this.members, this.org, this.flows, this.transfers, this.pending];
   }
 
   get eventCount(): number {

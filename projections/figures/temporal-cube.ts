@@ -75,6 +75,11 @@ export class TemporalCube {
     return !this.deferred;
   }
 
+  /** Rows of whole leaves still waiting for their summary nodes (0 unless deferred). */
+  get unsummarisedRows(): number {
+    return this.deferred ? this.length - (this.length % this.leaf) - this.summarisedRows : 0;
+  }
+
   /** Number of rows known at `knownMs` (rows are in knowledge order). */
   cut(knownMs: number): number {
     return upperBound(this.known, 0, this.length, knownMs);

@@ -59,6 +59,8 @@ export class HealthHttp {
           return session.up({
             membersByEnterpriseLag: await this.roster.lag(),
             figuresLag: figures.lag,
+            // Rows (not log positions) of the figures loaded but not yet summarised: queries scan them meanwhile.
+            figuresSummaryLag: figures.summaryLag,
             figuresVersion: figures.version,
             transferRequestsLag: await this.transferList.lag(),
             // Accepted requests not yet looked at by the process that carries them out.

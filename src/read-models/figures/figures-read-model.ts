@@ -270,13 +270,17 @@ export class FiguresReadModel implements OnApplicationBootstrap {
     return { index: this.serving.index, position: this.serving.checkpoint };
   }
 
-  /** How far the serving build is behind the log, and how many events it parked. */
-  async health(): Promise<{ lag: number; parked: number; version: number }> {
+  /**
+   * How far the serving build is behind the log, how many events it parked, and how many of its
+   * rows still wait for summary nodes (queries scan those: slower, not wrong).
+   */
+  async health(): Promise<{ lag: number; parked: number; version: number; summaryLag: number }> {
     if (this.foreign) throw this.foreign;
     const head = await this.store.headPosition();
     // While the index loads (or is first built) nothing is served yet: behind by the whole log.
     const lag = Number(BigInt(head ?? '0') - BigInt(this.serving?.checkpoint ?? '0'));
-    return { lag, parked: this.builds.parked(), version: FIGURES_VERSION };
+    const summaryLag = this.summarised ? (this.serving?.index.unsummarisedRows ?? 0) : 0;
+    return { lag, parked: this.builds.parked(), version: FIGURES_VERSION, summaryLag };
   }
 
   async stop(): Promise<void> {
