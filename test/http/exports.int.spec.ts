@@ -480,9 +480,114 @@ describe('exports of figures and statements', () => {
     }
   });
 
+  describe('GET /figures/changes', () => {
+    // Facts were recorded a millisecond apart from the test clock's 2026-11-24T02:00:00.000Z: this
+    // window holds the members' joins, the transfer, the retirement and the category change.
+    const window = { scope: 'city:nanchang', asOf, since: '2026-11-24T02:00:00.010Z', until: '2026-11-24T03:00:00Z' };
+
+    it('given the changes between two instants as CSV, then a before row, one row per fact with its effects, and an after row: each count column of the facts sums to after − before', async () => {
+      const json = await get('/figures/changes', { ...window, limit: '1000' });
+      expect(json.status).toBe(200);
+      expect(json.body.entries.length).toBeGreaterThanOrEqual(4);
+      const res = await raw(get('/figures/changes', { ...window, format: 'csv' }));
+      // An until after every recorded fact is reported as the last recorded instant, as the file is named.
+      expect(json.body.until).toBe('2026-11-24T02:00:00.018Z');
+      expect(res.headers['content-disposition']).toBe(
+        `attachment; filename="changes_city-nanchang_${asOf}_20261124T020000.010Z_20261124T020000.018Z.csv"`,
+      );
+      const [header, ...rows] = csvOf(res);
+      expect(header.slice(0, 14)).toEqual([
+        'Scope',
+        'As of',
+        'Since',
+        'Until',
+        'Line',
+        'Event id',
+        'Fact',
+        'Member id',
+        'Enterprise id',
+        'Park id',
+        'Effective date',
+        'Voided event id',
+        'Recorded at',
+        'Recorded by',
+      ]);
+      expect(rows.map((r) => r.slice(0, 4))).toEqual(rows.map(() => ['city:nanchang', asOf, json.body.since, json.body.until]));
+      const figures = header.slice(14);
+      expect(figures).toEqual(figureColumns({ totals: json.body.before }).map((k) => FIGURE_LABELS[k].en));
+      const keys = figureColumns({ totals: json.body.before });
+      const number = (cell: string) => (cell === '' ? null : Number(cell));
+      const [before, ...rest] = rows;
+      const after = rest.pop()!;
+      expect(before[4]).toBe('before');
+      expect(after[4]).toBe('after');
+      expect(before.slice(14).map(number)).toEqual(keys.map((k) => at(json.body.before, k) ?? null));
+      expect(after.slice(14).map(number)).toEqual(keys.map((k) => at(json.body.after, k) ?? null));
+      expect(rest.map((r) => [r[4], r[5], r[6], r[7], r[12], number(r[14])])).toEqual(
+        json.body.entries.map((e: { eventId: string; type: string; memberId?: string; recordedAt: string; effect: number }) => [
+          'change',
+          e.eventId,
+          e.type,
+          e.memberId ?? '',
+          e.recordedAt,
+          e.effect,
+        ]),
+      );
+      for (const [i, key] of keys.entries()) {
+        if (RATES.includes(key)) {
+          expect(rest.map((r) => r[14 + i])).toEqual(rest.map(() => ''));
+          continue;
+        }
+        const sum = rest.reduce((n, r) => n + Number(r[14 + i]), 0);
+        expect({ key, sum }).toEqual({ key, sum: Number(after[14 + i]) - Number(before[14 + i]) });
+      }
+      expect(rest.some((r) => Number(r[14]) !== 0)).toBe(true);
+    });
+
+    it('given the changes as xlsx in Chinese, then numeric cells, negative effects included, equal the JSON answer', async () => {
+      const json = await get('/figures/changes', { ...window, limit: '1000' });
+      const sheet = await sheetOf(await raw(get('/figures/changes', { ...window, format: 'xlsx', lang: 'zh' })));
+      expect(sheet.name).toBe('数据变更说明');
+      const headers = (sheet.getRow(1).values as unknown[]).slice(1);
+      expect(headers.slice(0, 6)).toEqual(['范围', '截至日期', '起始时点', '截止时点', '行', '事件编号']);
+      const members = headers.indexOf('会员人数') + 1;
+      expect(sheet.getRow(2).getCell(5).value).toBe('变更前');
+      expect(sheet.getRow(2).getCell(members).value).toBe(json.body.before.members);
+      const effects = json.body.entries.map((e: { effect: number }) => e.effect);
+      expect(effects.some((n: number) => n < 0)).toBe(true);
+      for (const [i, effect] of effects.entries()) {
+        const cell = sheet.getRow(i + 3).getCell(members);
+        expect(cell.type).toBe(ExcelJS.ValueType.Number);
+        expect(cell.value).toBe(effect);
+      }
+      expect(sheet.getRow(effects.length + 3).getCell(5).value).toBe('变更后');
+      expect(sheet.getRow(effects.length + 3).getCell(members).value).toBe(json.body.after.members);
+    });
+
+    it('given limit or cursor with a csv or xlsx answer, or a bad format, then 400 naming it: a file holds the whole window', async () => {
+      for (const [extra, field] of [
+        [{ format: 'csv', limit: '2' }, 'limit'],
+        [{ format: 'xlsx', cursor: '5' }, 'cursor'],
+        [{ format: 'pdf' }, 'format'],
+      ] as const) {
+        const res = await get('/figures/changes', { ...window, ...extra });
+        expectRefusal(res, 400, 'VALIDATION_FAILED');
+        expect(res.body.details.map((d: { field: string }) => d.field)).toEqual([field]);
+      }
+      const paged = await get('/figures/changes', { ...window, limit: '2' }).set('Accept', 'text/csv');
+      expectRefusal(paged, 400, 'VALIDATION_FAILED');
+      expect(paged.body.details).toEqual([
+        {
+          field: 'limit',
+          messages: ['limit pages the JSON answer; a csv or xlsx answer holds every change of the window: drop limit'],
+        },
+      ]);
+    });
+  });
+
   it('given the OpenAPI document, then format and lang are documented on the exportable routes with the three answer types', async () => {
     const doc = (await ledger.as().get('/docs-json')).body;
-    for (const path of ['/figures', '/statement', '/series']) {
+    for (const path of ['/figures', '/statement', '/series', '/figures/changes']) {
       const op = doc.paths[path].get;
       const params = Object.fromEntries(op.parameters.map((p: { name: string; schema: object }) => [p.name, p.schema]));
       expect(params.format).toMatchObject({ enum: ['json', 'csv', 'xlsx'] });

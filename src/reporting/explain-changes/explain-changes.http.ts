@@ -1,12 +1,17 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get, Query, Req } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiHideProperty, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiHideProperty, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsEmpty, IsOptional, IsString } from 'class-validator';
+import type { Request } from 'express';
 import { Reads } from '../../auth/access.decorators.js';
 import { PageCursor, PageLimit, pageLimit } from '../../http/paging.js';
 import { Meta, type RequestMeta } from '../../http/request-meta.js';
 import { IsLedgerDate } from '../../http/validators.js';
 import { ApiReport, ScopeOnlyParam } from '../get-figures/get-figures.http.js';
+import { validationFailed } from '../../shared/domain-error.js';
+import { ApiExportable, exportFile, exportFormatOf, ExportFormatParam, ExportLangParam } from '../exports/report-export.http.js';
+import { type ExportFormat } from '../exports/report-export.js';
+import { changesTable, type ExportLang } from '../exports/report-table.js';
 import { ExplainChanges } from './explain-changes.query.js';
 
 export class ChangesParams extends ScopeOnlyParam {
@@ -34,7 +39,16 @@ export class ChangesParams extends ScopeOnlyParam {
 
   @PageCursor()
   cursor?: string;
+
+  @ExportFormatParam()
+  format?: ExportFormat;
+
+  @ExportLangParam()
+  lang?: ExportLang;
 }
+
+/** Changes one export may hold: a window with more is narrowed, or read as JSON pages. */
+export const MAX_EXPORTED_CHANGES = 100_000;
 
 @ApiTags('figures')
 @Controller('figures/changes')
@@ -44,11 +58,29 @@ export class ChangesHttp {
   @Reads()
   @Get()
   @ApiOperation({ summary: 'Every fact and void recorded in (since, until] that moved the figures as of asOf, with its effect' })
-  @ApiOkResponse({
-    description: '{ scope, asOf, since, until, before, after, entries: [{ eventId, type, effect, … }], nextCursor }',
-  })
+  @ApiExportable(
+    `{ scope, asOf, since, until, before, after, entries: [{ eventId, type, effect, … }], nextCursor }; as a table, every change of the window (at most ${MAX_EXPORTED_CHANGES}, not paged) between a before and an after row`,
+  )
   @ApiReport()
-  get(@Query() q: ChangesParams, @Meta() caller: RequestMeta) {
-    return this.queries.execute(new ExplainChanges(q.scope, q.asOf, q.since, q.until, pageLimit(q.limit), q.cursor, caller));
+  async get(@Query() q: ChangesParams, @Meta() caller: RequestMeta, @Req() req: Request) {
+    const format = exportFormatOf(q, req);
+    if (format === 'json')
+      return this.queries.execute(new ExplainChanges(q.scope, q.asOf, q.since, q.until, pageLimit(q.limit), q.cursor, caller));
+    // A file holds the whole window: a page of it would read as the whole and not add up.
+    for (const field of ['limit', 'cursor'] as const)
+      if (q[field] !== undefined)
+        throw validationFailed(
+          field,
+          `${field} pages the JSON answer; a csv or xlsx answer holds every change of the window: drop ${field}`,
+        );
+    const view = await this.queries.execute(
+      new ExplainChanges(q.scope, q.asOf, q.since, q.until, MAX_EXPORTED_CHANGES + 1, undefined, caller),
+    );
+    if (view.nextCursor !== null)
+      throw validationFailed(
+        'since',
+        `more than ${MAX_EXPORTED_CHANGES} changes were recorded between since and until: narrow the window, or read them as JSON pages`,
+      );
+    return exportFile(changesTable(view, q.lang ?? 'en'), format, { knownAt: view.until, asked: false });
   }
 }

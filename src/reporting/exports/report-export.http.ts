@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import type { Request } from 'express';
 import { validationFailed } from '../../shared/domain-error.js';
-import { EXPORT_FORMATS, type ExportFormat, MEDIA_TYPES, renderExport } from './report-export.js';
+import { EXPORT_FORMATS, type ExportFormat, type ExportKnowledge, MEDIA_TYPES, renderExport } from './report-export.js';
 import { EXPORT_LANGS, type ExportLang, type ReportTable } from './report-table.js';
 
 /** The `format` query parameter of a report route. */
@@ -85,7 +85,16 @@ export async function exportAnswer<T extends { readonly knownAt: string }>(
   asked: { readonly knownAt?: string },
 ): Promise<T | StreamableFile> {
   if (format === 'json') return view;
-  const file = await renderExport(table(), format, { knownAt: view.knownAt, asked: asked.knownAt !== undefined });
+  return exportFile(table(), format, { knownAt: view.knownAt, asked: asked.knownAt !== undefined });
+}
+
+/** A table as a CSV or workbook attachment (see renderExport for its name). */
+export async function exportFile(
+  table: ReportTable,
+  format: 'csv' | 'xlsx',
+  knowledge: ExportKnowledge,
+): Promise<StreamableFile> {
+  const file = await renderExport(table, format, knowledge);
   return new StreamableFile(file.body, {
     type: file.contentType,
     disposition: `attachment; filename="${file.fileName}"`,

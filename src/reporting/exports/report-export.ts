@@ -1,5 +1,5 @@
 import { toCsv } from './csv.js';
-import type { ReportTable } from './report-table.js';
+import { basicInstant, type ReportTable } from './report-table.js';
 import { XLSX_CONTENT_TYPE, toXlsx } from './xlsx.js';
 
 /** What a report can be answered as over HTTP (`json`, the default, is the query's own answer). */
@@ -31,8 +31,7 @@ export interface ExportKnowledge {
  * `_known-20160705T010000Z` (ISO 8601 basic format in UTC; milliseconds only when there are
  * some): the part of a file name that tells a report as known at an instant from one as known now.
  */
-const knownAtFilePart = (knownAt: string): string =>
-  `_known-${new Date(knownAt).toISOString().replace(/[-:]/g, '').replace('.000Z', 'Z')}`;
+const knownAtFilePart = (knownAt: string): string => `_known-${basicInstant(knownAt)}`;
 
 /**
  * The table as a CSV or workbook file, dated at the answer's knowledge instant. Its name carries

@@ -2,6 +2,7 @@ import type { GroupBy } from '../../../projections/figures/figures-index.js';
 import type { FiguresView } from '../get-figures/get-figures.query.js';
 import type { Every, SeriesView } from '../get-series/get-series.query.js';
 import type { StatementView } from '../get-statement/get-statement.query.js';
+import type { ChangesView } from '../explain-changes/explain-changes.query.js';
 
 /** Header languages of an export. */
 export const EXPORT_LANGS = ['en', 'zh'] as const;
@@ -47,6 +48,8 @@ const CONTEXT: Record<string, Labels> = {
   position: { en: 'Log position', zh: '日志位置' },
   groupBy: { en: 'Grouped by', zh: '分组方式' },
   every: { en: 'Every', zh: '周期' },
+  since: { en: 'Since', zh: '起始时点' },
+  until: { en: 'Until', zh: '截止时点' },
 };
 
 const EVERY: Record<Every, Labels> = {
@@ -113,6 +116,10 @@ const STATEMENT: Record<string, Labels> = {
   count: { en: 'Count', zh: '数量' },
   total: { en: 'total', zh: '合计' },
 };
+
+/** An instant in UTC, ISO 8601 basic format, milliseconds only when there are some: `20160705T010000Z`. */
+export const basicInstant = (instant: string): string =>
+  new Date(instant).toISOString().replace(/[-:]/g, '').replace('.000Z', 'Z');
 
 const label = (labels: Record<string, Labels>, key: string, lang: ExportLang) => labels[key]?.[lang] ?? key;
 const fileSafe = (scope: string) => scope.replace(':', '-');
@@ -224,6 +231,69 @@ export function statementTable(view: StatementView, lang: ExportLang): ReportTab
       { key: 'count', label: s('count'), kind: 'count' },
     ],
     rows: items.map(([key, text, n]) => [key, text, n]),
+  };
+}
+
+const CHANGE: Record<string, Labels> = {
+  line: { en: 'Line', zh: '行' },
+  before: { en: 'before', zh: '变更前' },
+  change: { en: 'change', zh: '变更' },
+  after: { en: 'after', zh: '变更后' },
+  eventId: { en: 'Event id', zh: '事件编号' },
+  type: { en: 'Fact', zh: '事实类型' },
+  memberId: { en: 'Member id', zh: '会员编号' },
+  enterpriseId: { en: 'Enterprise id', zh: '企业编号' },
+  parkId: { en: 'Park id', zh: '园区编号' },
+  effectiveDate: { en: 'Effective date', zh: '生效日期' },
+  voidedEventId: { en: 'Voided event id', zh: '被撤销事件编号' },
+  recordedAt: { en: 'Recorded at', zh: '记录时间' },
+  actor: { en: 'Recorded by', zh: '记录人' },
+};
+const CHANGE_FIELDS = [
+  'eventId',
+  'type',
+  'memberId',
+  'enterpriseId',
+  'parkId',
+  'effectiveDate',
+  'voidedEventId',
+  'recordedAt',
+  'actor',
+] as const;
+
+/**
+ * The changes between two knowledge instants as a reconciliation: the figures as known at
+ * `since` (a `before` row), one row per fact or void with its effect on each figure, then the
+ * figures as known at `until` (an `after` row). Each count column of the change rows sums to
+ * after − before; rates have no effect of their own (empty).
+ */
+export function changesTable(view: ChangesView, lang: ExportLang): ReportTable {
+  const c = (key: string) => CHANGE[key][lang];
+  const { columns, cells } = figureColumns([view.before, view.after], lang);
+  const none = CHANGE_FIELDS.map(() => null);
+  return {
+    title: lang === 'zh' ? '数据变更说明' : 'Changes',
+    fileStem: `changes_${fileSafe(view.scope)}_${view.asOf}_${basicInstant(view.since)}_${basicInstant(view.until)}`,
+    context: [
+      { key: 'scope', label: CONTEXT.scope[lang], kind: 'text', value: view.scope },
+      { key: 'asOf', label: CONTEXT.asOf[lang], kind: 'text', value: view.asOf },
+      { key: 'since', label: CONTEXT.since[lang], kind: 'text', value: view.since },
+      { key: 'until', label: CONTEXT.until[lang], kind: 'text', value: view.until },
+    ],
+    columns: [
+      { key: 'line', label: c('line'), kind: 'text' },
+      ...CHANGE_FIELDS.map((key): Column => ({ key, label: c(key), kind: 'text' })),
+      ...columns,
+    ],
+    rows: [
+      [c('before'), ...none, ...cells(view.before)],
+      ...view.entries.map((e) => [
+        c('change'),
+        ...CHANGE_FIELDS.map((key) => e[key] ?? null),
+        ...columns.map((col) => (col.kind === 'rate' ? null : col.key === 'members' ? e.effect : (e.effects[col.key] ?? 0))),
+      ]),
+      [c('after'), ...none, ...cells(view.after)],
+    ],
   };
 }
 
