@@ -366,27 +366,53 @@ export class FiguresIndex {
 
   /**
    * What each event recorded in (since, until] changed in the scope's stock figures as of
-   * `asOf`, in log order.
+   * `asOf`, in log order: a page of at most `limit` such events after log position
+   * `afterPosition`, and whether more follow.
    */
-  changes(scope: ScopeRef, asOf: string, sinceMs: number, untilMs: number): ChangeSums[] {
+  changes(
+    scope: ScopeRef,
+    asOf: string,
+    sinceMs: number,
+    untilMs: number,
+    page: { readonly afterPosition?: number; readonly limit?: number } = {},
+  ): { changes: ChangeSums[]; more: boolean } {
     const day = dayNumber(asOf);
-    const byEvent = new Map<number, Float64Array>();
+    const limit = page.limit ?? Number.POSITIVE_INFINITY;
     const inside = scope.kind === 'enterprise' ? undefined : this.parkFilter(scope);
-    const collect = (cube: TemporalCube, offset: number) => {
-      const from = cube.cut(sinceMs);
-      const to = cube.cut(untilMs);
-      for (let row = from; row < to; row++) {
-        if (cube.day[row] > day) continue;
-        if (inside ? !inside(cube.cell[row]) : cube.ent[row] !== (scope as { enterprise: number }).enterprise) continue;
-        const event = cube.event[row];
-        let effects = byEvent.get(event);
-        if (!effects) byEvent.set(event, (effects = new Float64Array(STOCK.length)));
-        effects[offset + cube.slot[row]] += cube.amount[row];
+    const enterprise = scope.kind === 'enterprise' ? scope.enterprise : -1;
+    // Events are numbered in log order: the page starts at the first event after the cursor's position.
+    const firstEvent = page.afterPosition === undefined ? 0 : upperBound(this.positions, 0, this.events, page.afterPosition);
+    // Both cubes' rows are in log order too: walk them side by side, event by event, and stop once
+    // the page is full and one more event is known to move a figure. A page costs the rows it
+    // walks, never an object per event of the whole window.
+    const cursors = [
+      { cube: this.members, offset: 0 },
+      { cube: this.org, offset: 3 },
+    ].map(({ cube, offset }) => {
+      const end = cube.cut(untilMs);
+      return { cube, offset, row: upperBound(cube.event, cube.cut(sinceMs), end, firstEvent - 1), end };
+    });
+    const changes: ChangeSums[] = [];
+    let effects = new Float64Array(STOCK.length);
+    for (;;) {
+      let event = Number.POSITIVE_INFINITY;
+      for (const c of cursors) if (c.row < c.end && c.cube.event[c.row] < event) event = c.cube.event[c.row];
+      if (event === Number.POSITIVE_INFINITY) return { changes, more: false };
+      let moved = false;
+      for (const c of cursors) {
+        const { cube } = c;
+        for (; c.row < c.end && cube.event[c.row] === event; c.row++) {
+          if (cube.day[c.row] > day) continue;
+          if (inside ? !inside(cube.cell[c.row]) : cube.ent[c.row] !== enterprise) continue;
+          effects[c.offset + cube.slot[c.row]] += cube.amount[c.row];
+          moved = true;
+        }
       }
-    };
-    collect(this.members, 0);
-    collect(this.org, 3);
-    return [...byEvent.entries()].sort((a, b) => a[0] - b[0]).map(([event, effects]) => ({ event, effects }));
+      if (!moved) continue;
+      if (changes.length === limit) return { changes, more: true };
+      changes.push({ event, effects });
+      effects = new Float64Array(STOCK.length);
+    }
   }
 
   private sumEnterprise(

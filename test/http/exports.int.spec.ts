@@ -1,6 +1,8 @@
 import ExcelJS from 'exceljs';
 import request from 'supertest';
+import { QueryBus } from '@nestjs/cqrs';
 import type { Principal } from '../../src/auth/principal.js';
+import { ExplainChanges } from '../../src/reporting/explain-changes/explain-changes.query.js';
 import { type LedgerApp, residentId, startLedger } from '../support/ledger-app.js';
 import { expectAnswer, expectRefusal, LedgerClient } from './ledger-http.js';
 
@@ -13,6 +15,13 @@ import { expectAnswer, expectRefusal, LedgerClient } from './ledger-http.js';
  */
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const AUDITOR = {
+  principal: { sub: 'exports-test', role: 'auditor' as const },
+  actor: 'exports-test',
+  correlationId: 'x-1',
+  method: 'GET',
+  path: '/figures/changes',
+};
 
 /** The headers the contract's figures get, restated here so a renamed label is caught. */
 const FIGURE_LABELS: Record<string, { en: string; zh: string }> = {
@@ -574,6 +583,26 @@ describe('exports of figures and statements', () => {
         expectRefusal(res, 400, 'VALIDATION_FAILED');
         expect(res.body.details.map((d: { field: string }) => d.field)).toEqual([field]);
       }
+      // A window with more changes than a file may hold is refused before any is read (the route's bound is 100,000).
+      const json = await get('/figures/changes', { ...window, limit: '1000' });
+      const n = json.body.entries.length;
+      const whole = (atMost: number) =>
+        ledger.app
+          .get(QueryBus)
+          .execute(new ExplainChanges(window.scope, asOf, window.since, window.until, 1, undefined, AUDITOR, atMost));
+      await expect(whole(n - 1)).rejects.toMatchObject({
+        code: 'VALIDATION_FAILED',
+        details: [
+          {
+            field: 'since',
+            messages: [
+              `more than ${n - 1} changes were recorded between since and until (a file holds at most ${n - 1}): narrow the window, or read them as JSON pages`,
+            ],
+          },
+        ],
+      });
+      const all = await whole(n);
+      expect({ entries: all.entries, nextCursor: all.nextCursor }).toEqual({ entries: json.body.entries, nextCursor: null });
       const paged = await get('/figures/changes', { ...window, limit: '2' }).set('Accept', 'text/csv');
       expectRefusal(paged, 400, 'VALIDATION_FAILED');
       expect(paged.body.details).toEqual([

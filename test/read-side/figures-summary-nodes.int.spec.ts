@@ -123,6 +123,7 @@ describe('figures served from rows, then from summary nodes', () => {
       whole: index.stocks(scope, asOf, knownMs),
       statement: index.statement(scope, '2018-01-01', asOf, knownMs),
       changes: index.changes(scope, asOf, instants[0], knownMs),
+      firstChanges: index.changes(scope, asOf, instants[0], knownMs, { afterPosition: 100, limit: 5 }),
     });
     let compared = 0;
     for (const scope of scopes)

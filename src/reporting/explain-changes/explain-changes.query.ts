@@ -55,6 +55,8 @@ export class ExplainChanges extends Query<ChangesView> {
     readonly limit: number,
     readonly cursor: string | undefined,
     readonly caller: Caller,
+    /** Set for an export: every entry of the window in one answer, refused (before any is read) when more than this. */
+    readonly wholeWindowAtMost?: number,
   ) {
     super();
   }
@@ -102,7 +104,7 @@ export class ExplainChangesHandler implements IQueryHandler<ExplainChanges> {
     return parks.length > 0;
   }
 
-  async execute({ scope, asOf, since, until, limit, cursor, caller }: ExplainChanges): Promise<ChangesView> {
+  async execute({ scope, asOf, since, until, limit, cursor, caller, wholeWindowAtMost }: ExplainChanges): Promise<ChangesView> {
     const now = this.clock.now();
     const from = knowledge('since', since, now);
     const later = cursor === undefined ? null : CURSOR.exec(cursor);
@@ -125,8 +127,16 @@ export class ExplainChangesHandler implements IQueryHandler<ExplainChanges> {
     const withParks = s.kind === 'province' || s.kind === 'city';
     const { index } = serving;
     const after = later ? Number(later[1]) : 0;
-    const all = index.changes(s.ref, asOf, from.knownMs, to.knownMs).filter((c) => index.positionOf(c.event) > after);
-    const page = all.slice(0, limit);
+    // An export takes the whole window, refused (before any event is read) when it holds more than a file may.
+    const { changes: page, more } = index.changes(s.ref, asOf, from.knownMs, to.knownMs, {
+      afterPosition: after,
+      limit: wholeWindowAtMost ?? limit,
+    });
+    if (wholeWindowAtMost !== undefined && more)
+      throw validationFailed(
+        'since',
+        `more than ${wholeWindowAtMost} changes were recorded between since and until (a file holds at most ${wholeWindowAtMost}): narrow the window, or read them as JSON pages`,
+      );
     const entries: ChangeEntry[] = [];
     const histories = new Map<string, MemberHistory>();
     for (const change of page) {
@@ -157,7 +167,7 @@ export class ExplainChangesHandler implements IQueryHandler<ExplainChanges> {
       before: totalsOf(index.stocks(s.ref, asOf, from.knownMs).sums[0], withParks),
       after: totalsOf(index.stocks(s.ref, asOf, to.knownMs).sums[0], withParks),
       entries,
-      nextCursor: all.length > limit ? `${index.positionOf(page[page.length - 1].event)}.${Date.parse(untilAt)}` : null,
+      nextCursor: more ? `${index.positionOf(page[page.length - 1].event)}.${Date.parse(untilAt)}` : null,
     };
   }
 }
