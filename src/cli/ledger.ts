@@ -27,6 +27,10 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
     const m = await import('./report.command.js');
     return { usage: m.STATEMENT_USAGE, run: m.statementCommand };
   },
+  changes: async () => {
+    const m = await import('./report.command.js');
+    return { usage: m.CHANGES_USAGE, run: m.changesCommand };
+  },
   import: async () => {
     const m = await import('./import.command.js');
     return { usage: m.IMPORT_USAGE, run: m.importCommand };

@@ -16,7 +16,15 @@ import { InfrastructureModule, type InfrastructureOptions } from '../infrastruct
 import { FIGURES_SUMMARISED, READ_WAIT_MS } from '../read-models/figures/figures-read-model.js';
 import { openReadModelDb, READ_MODEL_DB } from '../read-models/read-model-store.js';
 import { toCsv } from '../reporting/exports/csv.js';
-import { type ExportLang, figuresTable, type ReportTable, statementTable } from '../reporting/exports/report-table.js';
+import {
+  changesTable,
+  type ExportLang,
+  figuresTable,
+  MAX_EXPORTED_CHANGES,
+  type ReportTable,
+  statementTable,
+} from '../reporting/exports/report-table.js';
+import { ExplainChanges } from '../reporting/explain-changes/explain-changes.query.js';
 import { toTextTable } from '../reporting/exports/text-table.js';
 import { toXlsx } from '../reporting/exports/xlsx.js';
 import { GetFigures } from '../reporting/get-figures/get-figures.query.js';
@@ -28,24 +36,46 @@ export type OutputFormat = 'table' | 'csv' | 'xlsx' | 'json';
 
 /** What the command asks, checked: the query's parameters and how to write the answer. */
 export type ReportAsk = (
-  | { readonly report: 'figures'; readonly asOf: string; readonly groupBy?: GroupBy }
-  | { readonly report: 'statement'; readonly from: string; readonly to: string }
+  | { readonly report: 'figures'; readonly asOf: string; readonly groupBy?: GroupBy; readonly knownAt?: string }
+  | { readonly report: 'statement'; readonly from: string; readonly to: string; readonly knownAt?: string }
+  | { readonly report: 'changes'; readonly asOf: string; readonly since: string; readonly until?: string }
 ) & {
   readonly scope: string;
-  readonly knownAt?: string;
   readonly format: OutputFormat;
   readonly lang: ExportLang;
 };
 
+/** A query's answer, its table, and the instant it is known at (a workbook's creation date). */
+interface Answered {
+  readonly view: object;
+  readonly table: () => ReportTable;
+  readonly createdAt: string;
+}
+
 /** Runs the report's query on the ledger in LEDGER_DATA_DIR and renders the answer as asked. */
 export async function answerReport(ask: ReportAsk, caller: Caller): Promise<string | Buffer> {
-  const { view, table } = await withLedger(async (queries): Promise<{ view: { knownAt: string }; table: () => ReportTable }> => {
+  const { view, table, createdAt } = await withLedger(async (queries): Promise<Answered> => {
+    if (ask.report === 'changes') {
+      const view = await queries.execute(
+        new ExplainChanges(
+          ask.scope,
+          ask.asOf,
+          ask.since,
+          ask.until,
+          MAX_EXPORTED_CHANGES,
+          undefined,
+          caller,
+          MAX_EXPORTED_CHANGES,
+        ),
+      );
+      return { view, table: () => changesTable(view, ask.lang), createdAt: view.until };
+    }
     if (ask.report === 'figures') {
       const view = await queries.execute(new GetFigures(ask.scope, ask.asOf, ask.knownAt, ask.groupBy, caller));
-      return { view, table: () => figuresTable(view, ask.groupBy, ask.lang) };
+      return { view, table: () => figuresTable(view, ask.groupBy, ask.lang), createdAt: view.knownAt };
     }
     const view = await queries.execute(new GetStatement(ask.scope, ask.from, ask.to, ask.knownAt, caller));
-    return { view, table: () => statementTable(view, ask.lang) };
+    return { view, table: () => statementTable(view, ask.lang), createdAt: view.knownAt };
   });
   switch (ask.format) {
     case 'json':
@@ -55,7 +85,7 @@ export async function answerReport(ask: ReportAsk, caller: Caller): Promise<stri
     case 'table':
       return toTextTable(table());
     case 'xlsx':
-      return toXlsx(table(), new Date(view.knownAt));
+      return toXlsx(table(), new Date(createdAt));
   }
 }
 

@@ -5,7 +5,7 @@ import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { GroupBy } from '../../projections/figures/figures-index.js';
 import type { Caller } from '../auth/principal.js';
-import { EXPORT_LANGS, type ExportLang } from '../reporting/exports/report-table.js';
+import { EXPORT_LANGS, type ExportLang, MAX_EXPORTED_CHANGES } from '../reporting/exports/report-table.js';
 import { SCOPE_EXAMPLE, SCOPE_PATTERN } from '../reporting/report-scope.js';
 import { EARLIEST_DATE, isCalendarDate, parseInstant } from '../shared/dates.js';
 import { DomainError } from '../shared/domain-error.js';
@@ -27,6 +27,13 @@ export const STATEMENT_USAGE = `ledger statement --scope <scope> --from <YYYY-MM
 The movement statement of a scope over [--from, --to], as GET /statement answers it.
 ${OUTPUT}`;
 
+export const CHANGES_USAGE = `ledger changes --scope <scope> --as-of <YYYY-MM-DD> --since <instant> [--until <instant>] [--format table|csv|xlsx|json] [--lang en|zh] [--out <file>]
+
+Every fact and void recorded in (--since, --until] (ISO 8601 instants with offset; --until defaults to now) that
+moved the figures of a scope as of --as-of, with its effect on each figure, as GET /figures/changes answers them:
+the whole window at once (at most ${MAX_EXPORTED_CHANGES} changes), between the figures as known at --since and at --until.
+${OUTPUT}`;
+
 const OUTPUT_FORMATS: readonly OutputFormat[] = ['table', 'csv', 'xlsx', 'json'];
 const GROUP_BYS: readonly GroupBy[] = ['city', 'park', 'category'];
 
@@ -38,6 +45,8 @@ const OPTION_OF: Record<string, string> = {
   to: '--to',
   knownAt: '--known-at',
   groupBy: '--group-by',
+  since: '--since',
+  until: '--until',
 };
 
 const COMMON_OPTIONS = {
@@ -119,6 +128,37 @@ export async function statementCommand(args: readonly string[]): Promise<number>
     from: date(values.from, '--from'),
     to: date(values.to, '--to'),
   }));
+}
+
+/** `ledger changes`: GET /figures/changes from the command line, every change of the window at once. */
+export async function changesCommand(args: readonly string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: [...args],
+    options: { ...COMMON_OPTIONS, 'as-of': { type: 'string' }, since: { type: 'string' }, until: { type: 'string' } },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(`${CHANGES_USAGE}\n`);
+    return 0;
+  }
+  return report('changes', values.out, () => {
+    // As GET /figures/changes refuses knownAt: the window runs from --since to --until.
+    if (values['known-at'] !== undefined)
+      throw new UsageError('--known-at does not apply to changes, which run from --since to --until');
+    const instant = (value: string | undefined, option: string) => {
+      if (value !== undefined && !parseInstant(value))
+        throw new UsageError(`${option} must be an ISO 8601 instant with an offset, e.g. 2016-07-05T09:00:00Z`);
+      return value;
+    };
+    const { knownAt: _none, ...rest } = common(values);
+    return {
+      report: 'changes',
+      ...rest,
+      asOf: date(values['as-of'], '--as-of'),
+      since: instant(required(values.since, '--since'), '--since')!,
+      until: instant(values.until, '--until'),
+    };
+  });
 }
 
 /** Refuses, before any work, an --out that names a directory or sits in a directory that does not exist. */

@@ -99,6 +99,7 @@ describe('the figures and statement CLI', () => {
         ['reported', `/figures?scope=province&asOf=2016-06-30&groupBy=park&knownAt=${encodeURIComponent(reportedAt)}`],
         ['park', '/figures?scope=park:p-b&asOf=2016-06-30'],
         ['statement', '/statement?scope=park:p-a&from=2016-01-01&to=2016-06-30'],
+        ['changes', `/figures/changes?scope=province&asOf=2016-06-30&since=${encodeURIComponent(reportedAt)}&limit=1000`],
       ]) {
         const res = await call(service, 'GET', path);
         expect({ path, status: res.status }).toEqual({ path, status: 200 });
@@ -294,6 +295,30 @@ describe('the figures and statement CLI', () => {
     });
   }, 60_000);
 
+  it('given ledger changes since the report, then the late entry with its effect, as the service answered it, in JSON, CSV and a table', () => {
+    const args = ['changes', '--scope', 'province', '--as-of', '2016-06-30', '--since', reportedAt];
+    const json = ledger(dataDir, ...args, '--format', 'json');
+    expect({ status: json.status, stderr: json.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(JSON.parse(json.stdout)).toEqual(http.changes);
+    expect(http.changes.entries).toEqual([
+      expect.objectContaining({ type: 'MemberJoined', memberId: 'm-5', enterpriseId: 'e-b', effect: 1 }),
+    ]);
+    const csv = ledger(dataDir, ...args, '--format', 'csv');
+    expect(csv.status).toBe(0);
+    const [header, ...rows] = csvRows(csv.stdout);
+    const line = header.indexOf('Line');
+    const members = header.indexOf('Members');
+    expect(rows.map((r) => [r[line], r[header.indexOf('Member id')], Number(r[members])])).toEqual([
+      ['before', '', http.changes.before.members],
+      ['change', 'm-5', 1],
+      ['after', '', http.changes.after.members],
+    ]);
+    const table = ledger(dataDir, ...args, '--lang', 'zh');
+    expect(table.status).toBe(0);
+    expect(table.stdout).toMatch(/^范围 +province$/m);
+    expect(table.stdout).toMatch(/^变更 .*m-5/m);
+  }, 60_000);
+
   it('given bad options, then exit 2 with one line on stderr and nothing on stdout', () => {
     const f = ['figures', '--scope', 'province', '--as-of', '2016-06-30'];
     const s = ['statement', '--scope', 'park:p-a', '--from', '2016-01-01', '--to', '2016-06-30'];
@@ -318,6 +343,29 @@ describe('the figures and statement CLI', () => {
       [[...s, '--format', 'xlsx'], /--format xlsx needs --out/],
       [[...f, '--format', 'csv', '--out', '/nonexistent-dir/x.csv'], /--out: the directory \/nonexistent-dir does not exist/],
       [[...s, '--format', 'xlsx', '--out', tmpdir()], /--out: .* is a directory; name a file/],
+      [['changes', '--scope', 'province', '--as-of', '2016-06-30'], /--since is required/],
+      [
+        ['changes', '--scope', 'province', '--as-of', '2016-06-30', '--since', '2016-07-01T09:00:00Z', '--known-at', reportedAt],
+        /--known-at does not apply to changes, which run from --since to --until/,
+      ],
+      [
+        ['changes', '--scope', 'province', '--as-of', '2016-06-30', '--since', '2016-07-01T09:00:00Z', '--until', 'yesterday'],
+        /--until must be an ISO 8601 instant with an offset/,
+      ],
+      [
+        [
+          'changes',
+          '--scope',
+          'province',
+          '--as-of',
+          '2016-06-30',
+          '--since',
+          '2016-07-01T09:00:00Z',
+          '--until',
+          '2016-06-01T00:00:00Z',
+        ],
+        /--since: since must not be after until/,
+      ],
     ] as const) {
       const run = ledger(dataDir, ...args);
       const command = args[0];

@@ -11,7 +11,7 @@ import { ApiReport, ScopeOnlyParam } from '../get-figures/get-figures.http.js';
 import { validationFailed } from '../../shared/domain-error.js';
 import { ApiExportable, exportFile, exportFormatOf, ExportFormatParam, ExportLangParam } from '../exports/report-export.http.js';
 import { type ExportFormat } from '../exports/report-export.js';
-import { changesTable, type ExportLang } from '../exports/report-table.js';
+import { changesTable, type ExportLang, MAX_EXPORTED_CHANGES } from '../exports/report-table.js';
 import { ExplainChanges } from './explain-changes.query.js';
 
 export class ChangesParams extends ScopeOnlyParam {
@@ -46,9 +46,6 @@ export class ChangesParams extends ScopeOnlyParam {
   @ExportLangParam()
   lang?: ExportLang;
 }
-
-/** Changes one export may hold: a window with more is narrowed, or read as JSON pages. */
-export const MAX_EXPORTED_CHANGES = 100_000;
 
 @ApiTags('figures')
 @Controller('figures/changes')

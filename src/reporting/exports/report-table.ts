@@ -234,6 +234,9 @@ export function statementTable(view: StatementView, lang: ExportLang): ReportTab
   };
 }
 
+/** Changes one file may hold (the HTTP export, `ledger changes`): a window with more is narrowed, or read as JSON pages. */
+export const MAX_EXPORTED_CHANGES = 100_000;
+
 const CHANGE: Record<string, Labels> = {
   line: { en: 'Line', zh: '行' },
   before: { en: 'before', zh: '变更前' },
