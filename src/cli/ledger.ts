@@ -39,6 +39,10 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
     const m = await import('./generate.command.js');
     return { usage: m.GENERATE_USAGE, run: m.generateCommand };
   },
+  backup: async () => {
+    const m = await import('./backup.command.js');
+    return { usage: m.BACKUP_USAGE, run: m.backupCommand };
+  },
 };
 
 async function usage(): Promise<string> {
