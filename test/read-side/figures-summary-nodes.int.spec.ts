@@ -1,20 +1,15 @@
 import type Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import type { ScopeRef } from '../../projections/figures/figures-index.js';
-import { loadConfig } from '../../src/config/ledger-config.js';
-import { openEventStore, openMemberKeys } from '../../src/event-store/event-store-at.js';
 import type { EventStore } from '../../src/event-store/event-store.port.js';
 import { linesOf } from '../../src/imports/import-lines.js';
 import { ndjsonRecords } from '../../src/imports/import-records.js';
-import { LedgerImport } from '../../src/imports/ledger-import.js';
-import { PersonClaims } from '../../src/membership/person-claims.js';
-import { PersonIdentity } from '../../src/personal-data/person-identity.js';
 import { FiguresReadModel } from '../../src/read-models/figures/figures-read-model.js';
 import { openReadModelDb } from '../../src/read-models/read-model-store.js';
 import { syntheticProvince } from '../../src/synthetic-province/synthetic-province.js';
+import { importableLedger } from '../support/imported-ledger.js';
 import { TestClock } from '../support/ledger-app.js';
 
 /*
@@ -58,19 +53,11 @@ function model(summarised: boolean): FiguresReadModel {
 }
 
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'ledger-summary-'));
-  dirs.push(dir);
   clock = new TestClock();
-  const config = loadConfig({ LEDGER_DATA_DIR: dir });
-  store = await openEventStore(config, clock);
-  const keys = await openMemberKeys(config, clock);
-  const engine = new LedgerImport({
-    store,
-    keys,
-    identity: new PersonIdentity(config.personHashKey),
-    claims: new PersonClaims(store),
-    clock,
-  });
+  const ledger = await importableLedger('ledger-summary-', clock);
+  dirs.push(ledger.dir);
+  store = ledger.store;
+  const { dir, keys, engine } = ledger;
   const lines: string[] = [];
   for (const c of syntheticProvince({ members: 5000, seed: 11, years: 10, endDate: '2026-06-30' }).commands()) {
     if (c.command === 'registerPark') parks.push({ parkId: c.parkId, cityId: c.cityId });
