@@ -1,4 +1,4 @@
-import { toCsv } from '../../src/reporting/exports/csv.js';
+import { toCsv, toCsvBytes } from '../../src/reporting/exports/csv.js';
 import { figuresTable, type ReportTable } from '../../src/reporting/exports/report-table.js';
 import { displayWidth, toTextTable } from '../../src/reporting/exports/text-table.js';
 import type { FiguresView } from '../../src/reporting/get-figures/get-figures.query.js';
@@ -75,6 +75,14 @@ describe('CSV and text renderings', () => {
 
   it('given commas, quotes, line breaks and empty figures, then RFC 4180 fields after a byte order mark, CRLF records', () => {
     expect(toCsv(table)).toBe('\uFEFFScope,"Name, ""quoted""",入会率\r\npark:p1,"a\r\nb",0.123456789\r\npark:p1,c,\r\n');
+  });
+
+  it('given tables of 0 to 12 rows written 5 rows a turn, then the service’s CSV bytes are exactly the CLI’s text in UTF-8', async () => {
+    for (let n = 0; n <= 12; n++) {
+      const rows = Array.from({ length: n }, (_, i) => [`名${i}, "x"`, i % 3 === 0 ? null : i / 7]);
+      const sized = { ...table, rows };
+      expect((await toCsvBytes(sized, 5)).equals(Buffer.from(toCsv(sized), 'utf8'))).toBe(true);
+    }
   });
 
   it('given Chinese headers, then the text table aligns by display width, numbers right, rates as percentages', () => {

@@ -8,6 +8,7 @@ import { CLOCK, type Clock } from '../../shared/clock.js';
 import { DomainError } from '../../shared/domain-error.js';
 import { RetryLater } from '../../shared/retry-later.js';
 import { READ_MODEL_DB } from '../read-model-store.js';
+import { nextTurn } from '../../shared/next-turn.js';
 import { BuildGoneError, type Build, FigureBuilds, FIGURES_VERSION } from './figure-builds.js';
 import { catchUpBuild, rebuildFigures } from './figure-builder.js';
 import { FigureProjector } from './figure-projector.js';
@@ -168,7 +169,7 @@ export class FiguresReadModel implements OnApplicationBootstrap {
       for (const segment of segments) index.addPacked(segment.events);
       if (segments.length < SEGMENTS_PER_TURN) break;
       after = segments[segments.length - 1].lastPosition;
-      await new Promise((resolve) => setImmediate(resolve));
+      await nextTurn();
     }
     // What the projector remembers belongs to one build: a fresh one reads streams as it needs them.
     this.serving = { build: build.build, index, checkpoint: build.checkpoint, projector: new FigureProjector() };
@@ -183,7 +184,7 @@ export class FiguresReadModel implements OnApplicationBootstrap {
         this.logger.info({ ms: Date.now() - started }, 'figures summary nodes built');
         return;
       }
-      await new Promise((resolve) => setImmediate(resolve));
+      await nextTurn();
     }
   }
 

@@ -11,6 +11,7 @@ import type { Stored } from '../../shared/ledger-event.js';
 import { FiguresReadModel } from '../../read-models/figures/figures-read-model.js';
 import { CLOCK, type Clock } from '../../shared/clock.js';
 import { parseInstant } from '../../shared/dates.js';
+import { nextTurn } from '../../shared/next-turn.js';
 import { validationFailed } from '../../shared/domain-error.js';
 import { ReportScopes } from '../report-scope.js';
 import { knowledge, reportedKnownAt, settled, settledUpTo, type Totals, totalsOf } from '../totals.js';
@@ -140,6 +141,8 @@ export class ExplainChangesHandler implements IQueryHandler<ExplainChanges> {
     const entries: ChangeEntry[] = [];
     const histories = new Map<string, MemberHistory>();
     for (const change of page) {
+      // The store answers at once: without a turn now and then, a file of 100,000 changes would hold every other request for seconds.
+      if (entries.length % 500 === 499) await nextTurn();
       const position = index.positionOf(change.event);
       const [event] = await this.store.readAll({ after: String(position - 1), maxCount: 1 });
       const data = event.data as Record<string, unknown>;

@@ -1,3 +1,4 @@
+import { nextTurn } from '../../shared/next-turn.js';
 import { type Cell, flatten, type ReportTable } from './report-table.js';
 
 /** Excel reads a UTF-8 file as the local code page unless it starts with a byte order mark. */
@@ -19,4 +20,20 @@ export function toCsv(table: ReportTable): string {
   const { columns, rows } = flatten(table);
   const records = [columns.map((c) => field(c.label)), ...rows.map((r) => r.map(field))];
   return UTF8_BOM + records.map((r) => r.join(',')).join('\r\n') + '\r\n';
+}
+
+/**
+ * The same bytes as `toCsv`, written `rowsPerTurn` rows at a time with a turn of the event loop
+ * between: the service's exports (81,335 changes: ~18 MB) would otherwise hold every other request
+ * for most of a second.
+ */
+export async function toCsvBytes(table: ReportTable, rowsPerTurn = 5000): Promise<Buffer> {
+  const { columns, rows } = flatten(table);
+  const parts = [Buffer.from(`${UTF8_BOM}${columns.map((c) => field(c.label)).join(',')}\r\n`, 'utf8')];
+  for (let at = 0; at < rows.length; at += rowsPerTurn) {
+    if (at > 0) await nextTurn();
+    const records = rows.slice(at, at + rowsPerTurn).map((r) => r.map(field).join(','));
+    parts.push(Buffer.from(`${records.join('\r\n')}\r\n`, 'utf8'));
+  }
+  return Buffer.concat(parts);
 }

@@ -1,4 +1,4 @@
-import { toCsv } from './csv.js';
+import { toCsvBytes } from './csv.js';
 import { basicInstant, type ReportTable } from './report-table.js';
 import { XLSX_CONTENT_TYPE, toXlsx } from './xlsx.js';
 
@@ -45,6 +45,6 @@ export async function renderExport(
 ): Promise<RenderedExport> {
   const name = `${table.fileStem}${knowledge.asked ? knownAtFilePart(knowledge.knownAt) : ''}.${format}`;
   return format === 'csv'
-    ? { contentType: CSV_CONTENT_TYPE, fileName: name, body: Buffer.from(toCsv(table), 'utf8') }
+    ? { contentType: CSV_CONTENT_TYPE, fileName: name, body: await toCsvBytes(table) }
     : { contentType: XLSX_CONTENT_TYPE, fileName: name, body: await toXlsx(table, new Date(knowledge.knownAt)) };
 }

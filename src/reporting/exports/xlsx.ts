@@ -1,10 +1,12 @@
 import { PassThrough } from 'node:stream';
+import { nextTurn } from '../../shared/next-turn.js';
 import { flatten, type CellKind, type ReportTable } from './report-table.js';
 import { displayWidth } from './text-table.js';
 
 export const XLSX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 const NUMBER_FORMAT: Partial<Record<CellKind, string>> = { count: '#,##0', rate: '0.00%' };
+const WIDTH_SAMPLE_ROWS = 2000;
 
 /**
  * The table as a one-sheet workbook, the same columns and rows as the CSV: text cells for the
@@ -25,8 +27,9 @@ export async function toXlsx(table: ReportTable, createdAt?: Date): Promise<Buff
   if (createdAt) workbook.created = workbook.modified = createdAt;
   const sheet = workbook.addWorksheet(table.title.slice(0, 31), { views: [{ state: 'frozen', ySplit: 1 }] });
   sheet.columns = columns.map((c, i) => {
+    // Widths from the first rows: a long sheet's every cell would hold the loop for a second.
     let longest = displayWidth(c.label);
-    for (const r of rows) longest = Math.max(longest, displayWidth(String(r[i] ?? '')));
+    for (const r of rows.slice(0, WIDTH_SAMPLE_ROWS)) longest = Math.max(longest, displayWidth(String(r[i] ?? '')));
     const numFmt = NUMBER_FORMAT[c.kind];
     return { key: c.key, width: Math.min(60, Math.max(8, longest + 2)), ...(numFmt ? { style: { numFmt } } : {}) };
   });
@@ -34,7 +37,11 @@ export async function toXlsx(table: ReportTable, createdAt?: Date): Promise<Buff
   const header = sheet.addRow(columns.map((c) => c.label));
   header.font = { bold: true };
   header.commit();
-  for (const row of rows) sheet.addRow(row).commit();
+  for (const [i, row] of rows.entries()) {
+    sheet.addRow(row).commit();
+    // Other requests are served between a thousand rows and the next.
+    if (i % 1000 === 999) await nextTurn();
+  }
   sheet.commit();
   await workbook.commit();
   return Buffer.concat(chunks);
