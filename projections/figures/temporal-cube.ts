@@ -124,8 +124,16 @@ export class TemporalCube {
     this.byEnterpriseLength[ent] = n + 1;
   }
 
-  private grow(): void {
-    const size = this.known.length * 2;
+  /**
+   * Room for `rows` rows in all, taken at once: a province's load grew its arrays by doubling,
+   * and the copies and freshly touched pages took ~25 % of it. Room never used is never touched,
+   * so an estimate on the high side costs little memory.
+   */
+  reserve(rows: number): void {
+    if (rows > this.known.length) this.grow(rows);
+  }
+
+  private grow(size = this.known.length * 2): void {
     this.known = grown(this.known, size);
     this.day = grown(this.day, size);
     this.cell = grown(this.cell, size);

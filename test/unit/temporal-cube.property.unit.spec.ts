@@ -45,8 +45,11 @@ describe('TemporalCube', () => {
         // Nodes built as rows arrive, or deferred: built a few leaves at a time between appends (the
         // service after a load), or never (the CLI).
         fc.constantFrom('as rows arrive', 'deferred', 'deferred', 'never'),
-        (rows, [leaf, fanout], queries, spread, nodes) => {
+        fc.constantFrom(0, 0.5, 3),
+        (rows, [leaf, fanout], queries, spread, nodes, reserved) => {
           const cube = new TemporalCube(SLOTS, leaf, fanout, { deferNodes: nodes !== 'as rows arrive' });
+          // Room taken ahead (as a load does), short of the rows, past them, or none.
+          cube.reserve(Math.floor(rows.length * reserved));
           let known = 1_000;
           const kept: Array<{ known: number; day: number; cell: number; slot: number; amount: number }> = [];
           const check = () => {

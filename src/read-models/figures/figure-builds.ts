@@ -166,6 +166,22 @@ export class FigureBuilds {
     return rows.map((row) => ({ lastPosition: row.last_position, events: PackedEvents.fromBytes(row.payload) }));
   }
 
+  /** How many events with deltas the build's segments hold up to log position `upTo` (to size an index before a load). */
+  eventCount(build: string, upTo: number): number {
+    try {
+      return (
+        this.db
+          .prepare<[number], { n: number | null }>(
+            `SELECT SUM(events) AS n FROM ${segmentsTable(build)} WHERE last_position <= ?`,
+          )
+          .get(upTo)!.n ?? 0
+      );
+    } catch (error) {
+      if (this.get(build) === undefined) throw new BuildGoneError(build);
+      throw error;
+    }
+  }
+
   /** The build's places, then its events in log order. */
   *read(
     build: string,

@@ -164,6 +164,7 @@ export class FiguresReadModel implements OnApplicationBootstrap {
       else index.registerEnterprise(place.id, place.parent);
     // The build's checkpoint now: segments up to it are there and never change; later ones are caught up after.
     const upTo = Number(build.checkpoint ?? 0);
+    index.reserve(this.builds.eventCount(build.build, upTo));
     for (let after = 0; ;) {
       const segments = this.builds.segments(build.build, after, upTo, SEGMENTS_PER_TURN);
       for (const segment of segments) index.addPacked(segment.events);
