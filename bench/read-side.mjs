@@ -7,7 +7,9 @@
 //   node bench/read-side.mjs --sizes 150000,500000,1500000 [--figures 2000] [--others 500] [--seed 1]
 //   node bench/read-side.mjs --smoke                one tiny size, few queries, nothing written
 //   --keep keeps the data dirs; --data-root puts them somewhere else than the temp dir;
-//   --dry-run prints the report without appending it.
+//   --dry-run prints the report without appending it; --naive N sets how many figures are also
+//   answered by replaying the whole log (default 3; 0 for none), beside the naive rebuild
+//   (bench/naive-read-side.mjs), once the service has stopped.
 import { execSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,6 +26,7 @@ const figureSamples = Number(args.figures ?? (smoke ? 100 : 2000));
 const figureWarmup = Number(args.warmup ?? (smoke ? 20 : 200));
 const otherSamples = Number(args.others ?? (smoke ? 20 : 500));
 const otherWarmup = Math.min(50, Math.ceil(otherSamples / 10));
+const naiveSamples = Number(args.naive ?? (smoke ? 2 : 3));
 const keep = args.keep === 'true';
 const write = !smoke && args['dry-run'] !== 'true';
 const dataRoot = args['data-root'] ?? tmpdir();
@@ -348,6 +351,15 @@ async function runSize(members, signingKey, personHashKey, authorization) {
       );
       kinds.push(await measureFloor(answerFile, figureWarmup, figureSamples));
       result.kinds = kinds;
+      // The naive baselines' questions, with the service's answers to check the replays against.
+      const naive = [];
+      for (let i = 0; i < naiveSamples; i++) {
+        const question = { asOf: asOf(), knownAt: knownAt() };
+        const r = await get(agent, port, `/figures?${q({ scope: 'province', groupBy: 'park', ...question })}`, authorization);
+        if (r.status !== 200) throw new Error(`GET /figures for the naive baseline answered ${r.status}`);
+        naive.push({ ...question, members: JSON.parse(r.text).totals.members });
+      }
+      result.naiveQuestions = naive;
       result.serviceRssMiB = mib(kib(server.pid, 'VmRSS'));
       result.servicePeakRssMiB = mib(kib(server.pid, 'VmHWM'));
       // Events a projection could not apply are an error of the read side, whatever the latency.
@@ -356,6 +368,22 @@ async function runSize(members, signingKey, personHashKey, authorization) {
       if (typeof parked === 'number' && parked > 0) errors.push(`${members} members: /health reports ${parked} parked events`);
     } finally {
       agent.destroy();
+    }
+    server.kill('SIGTERM');
+    await new Promise((r) => (server.exitCode === null ? server.once('exit', r) : r()));
+    if (result.naiveQuestions.length > 0 || naiveSamples === 0) {
+      log(`${members} members: naive baselines: the live path's rebuild, and ${naiveSamples} figures by replaying the log`);
+      const questions = join(dataDir, 'naive-questions.json');
+      writeFileSync(questions, JSON.stringify(result.naiveQuestions));
+      const run = await runChild(['bench/naive-read-side.mjs', '--data-dir', dataDir, '--queries', questions], {});
+      const naive = lastJsonLine(run.stdout);
+      if (run.code !== 0 || !naive) throw new Error(`the naive baselines failed (exit ${run.code ?? run.signal})`);
+      result.naive = { ...naive, peakRssSampledMiB: run.peakRssMiB };
+      for (const [i, r] of naive.replays.entries())
+        if (r.members !== r.expected)
+          errors.push(
+            `${members} members: replaying the log for question ${i + 1} gave ${r.members} members, the service ${r.expected}`,
+          );
     }
   } catch (error) {
     errors.push(`${members} members: ${error.message}`);
@@ -437,6 +465,23 @@ function sectionOf(r) {
         'what the loopback, the scheduler and the client cost on their own.',
     );
     lines.push('');
+  }
+  if (r.naive) {
+    const n = r.naive;
+    const rebuildRate = n.rebuild.events / n.rebuild.seconds;
+    const replay = n.replays.map((x) => x.seconds).sort((a, b) => a - b);
+    const fig = r.kinds?.[0];
+    const replayP50 = pct(replay, 50);
+    lines.push(
+      `Naive baselines, in the same run, with the service stopped (\`bench/naive-read-side.mjs\`, peak RSS ${n.peakRssMiB} MiB):`,
+      `- rebuild the way the service follows the log (one thread, a transaction per 2,000 events): ${int(n.rebuild.events)} events in ` +
+        `${fmt(n.rebuild.seconds, 1)} s = ${int(rebuildRate)} events/s; \`ledger rebuild\` ran at × ${fmt(r.rebuildEventsPerSecond / rebuildRate)} that rate.`,
+      `- a province-by-park figure answered by replaying the whole log into a fresh index (the service's own, summary nodes built as it fills): ${replay.length} questions, ` +
+        `${replay.map((x) => `${fmt(x, 1)} s`).join(', ')}; the service's p50 above (${fig ? `${fmt(fig.p50)} ms` : '—'}) is ` +
+        `× ${fig ? int((replayP50 * 1000) / fig.p50) : '—'} faster than their median. Each replayed answer ` +
+        `${n.replays.every((x) => x.members === x.expected) ? 'equals' : 'DIFFERS FROM'} the service's.`,
+      '',
+    );
   }
   lines.push('| target | measured | result |', '| --- | ---: | --- |');
   for (const [name, measured, ok] of targetsOf(r)) lines.push(`| ${name} | ${measured} | ${verdict(ok)} |`);
