@@ -312,7 +312,7 @@ export class FiguresIndex {
    * Transfer requests pending at `knownMs` that cross the boundary of each group (or of the
    * scope): `[in, out]` per group, requests between two parks of a group counting for neither.
    */
-  pendingTransfers(scope: ScopeRef, knownMs: number, groupBy?: 'city' | 'park'): Float64Array[] {
+  pendingTransfers(scope: ScopeRef, knownMs: number, groupBy?: 'city' | 'park'): { into: Float64Array; outOf: Float64Array } {
     const groups = this.groupsOf(scope, groupBy);
     const cut = this.pending.cut(knownMs);
     const ends = (cell: number) => [groups.groupOf(Math.floor(cell / PAIR)), groups.groupOf(cell % PAIR)];
@@ -326,7 +326,9 @@ export class FiguresIndex {
       const [from, to] = ends(cell);
       return from === to ? -1 : from;
     });
-    return groups.keys.map((_, g) => Float64Array.of(into[g], outOf[g]));
+    // Two arrays, indexed by group: a typed array per group was ~100 array buffers a query for the
+    // young generation's collections to sweep.
+    return { into, outOf };
   }
 
   statement(scope: ScopeRef, from: string, to: string, knownMs: number): StatementSums {

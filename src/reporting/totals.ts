@@ -23,7 +23,7 @@ export interface Totals {
  * requests pending into and out of the scope too. Built field by field, not by spreads: a province
  * by park makes ~100 of these per query, and spread copies were most of a query's garbage.
  */
-export function totalsOf(v: Float64Array, withParks: boolean, pending?: Float64Array): Totals {
+export function totalsOf(v: Float64Array, withParks: boolean, pending?: readonly [number, number]): Totals {
   const members = v[0] + v[1] + v[2];
   const employees = v[3];
   const enterprises = v[4];

@@ -63,7 +63,7 @@ export class GetFiguresHandler implements IQueryHandler<GetFigures> {
       asOf,
       knownAt: reportedKnownAt(serving, k, this.clock.now()),
       position: positionAt(serving, k),
-      totals: totalsOf(total, withParks, s.kind === 'park' || s.kind === 'city' ? pendingOf()[0] : undefined),
+      totals: totalsOf(total, withParks, s.kind === 'park' || s.kind === 'city' ? pendingAt(pendingOf(), 0) : undefined),
     };
     if (groupBy === 'category')
       return {
@@ -74,7 +74,7 @@ export class GetFiguresHandler implements IQueryHandler<GetFigures> {
       const pending = pendingOf(groupBy as 'city' | 'park');
       // A group is a city or park registered as of asOf (as known then).
       const groups = grouped.keys
-        .map((key, g) => ({ key, sums: grouped.sums[g], pending: pending[g] }))
+        .map((key, g) => ({ key, sums: grouped.sums[g], pending: pendingAt(pending, g) }))
         .filter((g) => g.sums[6] > 0)
         .map((g) => ({ key: g.key, totals: totalsOf(g.sums, groupBy === 'city', g.pending) }));
       return { ...view, groups };
@@ -82,6 +82,9 @@ export class GetFiguresHandler implements IQueryHandler<GetFigures> {
     return view;
   }
 }
+
+/** Group `g`'s pending transfer requests, `[in, out]`. */
+const pendingAt = (p: { into: Float64Array; outOf: Float64Array }, g: number): [number, number] => [p.into[g], p.outOf[g]];
 
 function sumOf(vectors: readonly Float64Array[]): Float64Array {
   const sum = new Float64Array(vectors[0]?.length ?? 8);
