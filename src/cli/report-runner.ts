@@ -20,7 +20,6 @@ import {
   changesTable,
   type ExportLang,
   figuresTable,
-  MAX_EXPORTED_CHANGES,
   type ReportTable,
   statementTable,
 } from '../reporting/exports/report-table.js';
@@ -56,18 +55,7 @@ interface Answered {
 export async function answerReport(ask: ReportAsk, caller: Caller): Promise<string | Buffer> {
   const { view, table, createdAt } = await withLedger(async (queries): Promise<Answered> => {
     if (ask.report === 'changes') {
-      const view = await queries.execute(
-        new ExplainChanges(
-          ask.scope,
-          ask.asOf,
-          ask.since,
-          ask.until,
-          MAX_EXPORTED_CHANGES,
-          undefined,
-          caller,
-          MAX_EXPORTED_CHANGES,
-        ),
-      );
+      const view = await queries.execute(ExplainChanges.wholeWindow(ask.scope, ask.asOf, ask.since, ask.until, caller));
       return { view, table: () => changesTable(view, ask.lang), createdAt: view.until };
     }
     if (ask.report === 'figures') {

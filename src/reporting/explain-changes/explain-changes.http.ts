@@ -11,7 +11,8 @@ import { ApiReport, ScopeOnlyParam } from '../get-figures/get-figures.http.js';
 import { validationFailed } from '../../shared/domain-error.js';
 import { ApiExportable, exportFile, exportFormatOf, ExportFormatParam, ExportLangParam } from '../exports/report-export.http.js';
 import { type ExportFormat } from '../exports/report-export.js';
-import { changesTable, type ExportLang, MAX_EXPORTED_CHANGES } from '../exports/report-table.js';
+import { changesTable, type ExportLang } from '../exports/report-table.js';
+import { MAX_EXPORTED_CHANGES } from './export-bound.js';
 import { ExplainChanges } from './explain-changes.query.js';
 
 export class ChangesParams extends ScopeOnlyParam {
@@ -70,9 +71,7 @@ export class ChangesHttp {
           field,
           `${field} pages the JSON answer; a csv or xlsx answer holds every change of the window: drop ${field}`,
         );
-    const view = await this.queries.execute(
-      new ExplainChanges(q.scope, q.asOf, q.since, q.until, MAX_EXPORTED_CHANGES, undefined, caller, MAX_EXPORTED_CHANGES),
-    );
+    const view = await this.queries.execute(ExplainChanges.wholeWindow(q.scope, q.asOf, q.since, q.until, caller));
     return exportFile(changesTable(view, q.lang ?? 'en'), format, { knownAt: view.until, asked: false });
   }
 }

@@ -13,6 +13,7 @@ import { CLOCK, type Clock } from '../../shared/clock.js';
 import { parseInstant } from '../../shared/dates.js';
 import { nextTurn } from '../../shared/next-turn.js';
 import { validationFailed } from '../../shared/domain-error.js';
+import { MAX_EXPORTED_CHANGES } from './export-bound.js';
 import { ReportScopes } from '../report-scope.js';
 import { knowledge, reportedKnownAt, settled, settledUpTo, type Totals, totalsOf } from '../totals.js';
 
@@ -60,6 +61,11 @@ export class ExplainChanges extends Query<ChangesView> {
     readonly wholeWindowAtMost?: number,
   ) {
     super();
+  }
+
+  /** Every change of the window in one answer, as a file holds it (at most MAX_EXPORTED_CHANGES, or 400). */
+  static wholeWindow(scope: string, asOf: string, since: string, until: string | undefined, caller: Caller): ExplainChanges {
+    return new ExplainChanges(scope, asOf, since, until, MAX_EXPORTED_CHANGES, undefined, caller, MAX_EXPORTED_CHANGES);
   }
 }
 

@@ -121,6 +121,12 @@ const STATEMENT: Record<string, Labels> = {
 export const basicInstant = (instant: string): string =>
   new Date(instant).toISOString().replace(/[-:]/g, '').replace('.000Z', 'Z');
 
+/** A report's context, each entry a text labelled from CONTEXT in the export's language. */
+const contextOf = (
+  lang: ExportLang,
+  entries: ReadonlyArray<readonly [key: string, value: string | null]>,
+): ReportTable['context'] => entries.map(([key, value]) => ({ key, label: CONTEXT[key][lang], kind: 'text', value }));
+
 const label = (labels: Record<string, Labels>, key: string, lang: ExportLang) => labels[key]?.[lang] ?? key;
 const fileSafe = (scope: string) => scope.replace(':', '-');
 const byPath = (totals: object, key: string): unknown =>
@@ -152,15 +158,13 @@ export function figuresTable(view: FiguresView, groupBy: GroupBy | undefined, la
   return {
     title: lang === 'zh' ? '会员统计' : 'Figures',
     fileStem: `figures_${fileSafe(view.scope)}_${view.asOf}${groupBy ? `_by-${groupBy}` : ''}`,
-    context: [
-      { key: 'scope', label: CONTEXT.scope[lang], kind: 'text', value: view.scope },
-      { key: 'asOf', label: CONTEXT.asOf[lang], kind: 'text', value: view.asOf },
-      { key: 'knownAt', label: CONTEXT.knownAt[lang], kind: 'text', value: view.knownAt },
-      { key: 'position', label: CONTEXT.position[lang], kind: 'text', value: view.position },
-      ...(groupBy
-        ? [{ key: 'groupBy', label: CONTEXT.groupBy[lang], kind: 'text' as const, value: GROUP_BY[groupBy][lang] }]
-        : []),
-    ],
+    context: contextOf(lang, [
+      ['scope', view.scope],
+      ['asOf', view.asOf],
+      ['knownAt', view.knownAt],
+      ['position', view.position],
+      ...(groupBy ? [['groupBy', GROUP_BY[groupBy][lang]] as const] : []),
+    ]),
     columns: [{ key: 'group', label: GROUP[lang], kind: 'text' }, ...columns],
     rows: [...(view.groups ?? []).map((g) => [g.key, ...cells(g.totals)]), [TOTAL_ROW[lang], ...cells(view.totals)]],
   };
@@ -175,12 +179,12 @@ export function seriesTable(view: SeriesView, lang: ExportLang): ReportTable {
   return {
     title: lang === 'zh' ? '会员统计序列' : 'Series',
     fileStem: `series_${fileSafe(view.scope)}_${view.from}_${view.to}_${view.every}`,
-    context: [
-      { key: 'scope', label: CONTEXT.scope[lang], kind: 'text', value: view.scope },
-      { key: 'every', label: CONTEXT.every[lang], kind: 'text', value: EVERY[view.every][lang] },
-      { key: 'knownAt', label: CONTEXT.knownAt[lang], kind: 'text', value: view.knownAt },
-      { key: 'position', label: CONTEXT.position[lang], kind: 'text', value: view.position },
-    ],
+    context: contextOf(lang, [
+      ['scope', view.scope],
+      ['every', EVERY[view.every][lang]],
+      ['knownAt', view.knownAt],
+      ['position', view.position],
+    ]),
     columns: [{ key: 'asOf', label: CONTEXT.asOf[lang], kind: 'text' }, ...columns],
     rows: view.points.map((p) => [p.asOf, ...cells(p.totals)]),
   };
@@ -218,13 +222,13 @@ export function statementTable(view: StatementView, lang: ExportLang): ReportTab
   return {
     title: lang === 'zh' ? '会员变动' : 'Statement',
     fileStem: `statement_${fileSafe(view.scope)}_${view.from}_${view.to}`,
-    context: [
-      { key: 'scope', label: CONTEXT.scope[lang], kind: 'text', value: view.scope },
-      { key: 'from', label: CONTEXT.from[lang], kind: 'text', value: view.from },
-      { key: 'to', label: CONTEXT.to[lang], kind: 'text', value: view.to },
-      { key: 'knownAt', label: CONTEXT.knownAt[lang], kind: 'text', value: view.knownAt },
-      { key: 'position', label: CONTEXT.position[lang], kind: 'text', value: view.position },
-    ],
+    context: contextOf(lang, [
+      ['scope', view.scope],
+      ['from', view.from],
+      ['to', view.to],
+      ['knownAt', view.knownAt],
+      ['position', view.position],
+    ]),
     columns: [
       { key: 'item', label: s('item'), kind: 'text' },
       { key: 'line', label: s('line'), kind: 'text' },
@@ -233,9 +237,6 @@ export function statementTable(view: StatementView, lang: ExportLang): ReportTab
     rows: items.map(([key, text, n]) => [key, text, n]),
   };
 }
-
-/** Changes one file may hold (the HTTP export, `ledger changes`): a window with more is narrowed, or read as JSON pages. */
-export const MAX_EXPORTED_CHANGES = 100_000;
 
 const CHANGE: Record<string, Labels> = {
   line: { en: 'Line', zh: '行' },
@@ -277,12 +278,12 @@ export function changesTable(view: ChangesView, lang: ExportLang): ReportTable {
   return {
     title: lang === 'zh' ? '数据变更说明' : 'Changes',
     fileStem: `changes_${fileSafe(view.scope)}_${view.asOf}_${basicInstant(view.since)}_${basicInstant(view.until)}`,
-    context: [
-      { key: 'scope', label: CONTEXT.scope[lang], kind: 'text', value: view.scope },
-      { key: 'asOf', label: CONTEXT.asOf[lang], kind: 'text', value: view.asOf },
-      { key: 'since', label: CONTEXT.since[lang], kind: 'text', value: view.since },
-      { key: 'until', label: CONTEXT.until[lang], kind: 'text', value: view.until },
-    ],
+    context: contextOf(lang, [
+      ['scope', view.scope],
+      ['asOf', view.asOf],
+      ['since', view.since],
+      ['until', view.until],
+    ]),
     columns: [
       { key: 'line', label: c('line'), kind: 'text' },
       ...CHANGE_FIELDS.map((key): Column => ({ key, label: c(key), kind: 'text' })),

@@ -26,10 +26,11 @@ export async function toXlsx(table: ReportTable, createdAt?: Date): Promise<Buff
   workbook.creator = 'membership-ledger';
   if (createdAt) workbook.created = workbook.modified = createdAt;
   const sheet = workbook.addWorksheet(table.title.slice(0, 31), { views: [{ state: 'frozen', ySplit: 1 }] });
+  // Widths from the first rows: a long sheet's every cell would hold the loop for a second.
+  const sample = rows.slice(0, WIDTH_SAMPLE_ROWS);
   sheet.columns = columns.map((c, i) => {
-    // Widths from the first rows: a long sheet's every cell would hold the loop for a second.
     let longest = displayWidth(c.label);
-    for (const r of rows.slice(0, WIDTH_SAMPLE_ROWS)) longest = Math.max(longest, displayWidth(String(r[i] ?? '')));
+    for (const r of sample) longest = Math.max(longest, displayWidth(String(r[i] ?? '')));
     const numFmt = NUMBER_FORMAT[c.kind];
     return { key: c.key, width: Math.min(60, Math.max(8, longest + 2)), ...(numFmt ? { style: { numFmt } } : {}) };
   });
