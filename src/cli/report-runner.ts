@@ -122,7 +122,7 @@ function scratchFolder(): string | undefined {
  * in-memory copy held twice over (peak RSS ~1.4 GiB). Where the temporary folder cannot take the
  * copy, it is made in memory as before.
  */
-function readModelCopy(file: string, scratch: string | undefined): Database.Database {
+export function readModelCopy(file: string, scratch: string | undefined): Database.Database {
   if (!existsSync(file)) return openReadModelDb(':memory:');
   const source = new Database(file, { readonly: true, fileMustExist: true });
   try {
