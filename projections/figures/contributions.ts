@@ -18,6 +18,9 @@ import { type Contribution, contributionKey, type FigureDelta } from './figure-d
 /** Contributions summed by key: what one entity's known facts add to every figure. */
 export type Contributions = Map<string, { readonly contribution: Contribution; amount: number }>;
 
+/** Where a walk of an entity's facts puts each contribution it finds. */
+type Sink = (contribution: Contribution, amount: number) => void;
+
 function add(into: Contributions, contribution: Contribution, amount: number): void {
   if (amount === 0) return;
   const key = contributionKey(contribution);
@@ -48,29 +51,56 @@ export function memberContributions(memberId: string, events: ReadonlyArray<Reco
     const next = step(standing, fact.event);
     // An accepted timeline always replays; if one ever did not, it counts up to the fact that breaks.
     if ('code' in next) break;
-    addStep(out, standing, fact.event, next);
+    addStep((c, amount) => add(out, c, amount), standing, fact.event, next);
     standing = next;
   }
   return out;
 }
 
 /** What one step of a member's timeline adds: out of the old cell, into the new one, and the flow between. */
-export function addStep(out: Contributions, standing: Standing, fact: MemberFactEvent, next: Standing): void {
+export function addStep(add: Sink, standing: Standing, fact: MemberFactEvent, next: Standing): void {
   const date = fact.data.effectiveDate;
   if (standing.status === 'active') {
     const { parkId, enterpriseId } = standing.placement;
-    add(out, at('members', date, parkId, enterpriseId, standing.category), -1);
-    if (fact.type === 'MemberLeft') add(out, at('left', date, parkId, enterpriseId, fact.data.reason), 1);
+    add(at('members', date, parkId, enterpriseId, standing.category), -1);
+    if (fact.type === 'MemberLeft') add(at('left', date, parkId, enterpriseId, fact.data.reason), 1);
     if (fact.type === 'MemberTransferred' && next.status === 'active')
-      add(out, at('transferred', date, parkId, enterpriseId, null, next.placement.parkId, next.placement.enterpriseId), 1);
+      add(at('transferred', date, parkId, enterpriseId, null, next.placement.parkId, next.placement.enterpriseId), 1);
     if (fact.type === 'MemberCategoryChanged' && next.status === 'active')
-      add(out, at('categoryChanged', date, parkId, enterpriseId, `${standing.category}>${next.category}`), 1);
+      add(at('categoryChanged', date, parkId, enterpriseId, `${standing.category}>${next.category}`), 1);
   }
   if (next.status === 'active') {
     const { parkId, enterpriseId } = next.placement;
-    add(out, at('members', date, parkId, enterpriseId, next.category), 1);
-    if (fact.type === 'MemberJoined') add(out, at('joined', date, parkId, enterpriseId, next.category), 1);
+    add(at('members', date, parkId, enterpriseId, next.category), 1);
+    if (fact.type === 'MemberJoined') add(at('joined', date, parkId, enterpriseId, next.category), 1);
   }
+}
+
+/**
+ * The deltas of one step appended to a member's timeline: `deltasBetween` of nothing and the
+ * step's contributions, without a map (a step makes at most three), so a rebuild's commonest
+ * event costs a few small arrays. Same deltas, same order.
+ */
+export function stepDeltas(standing: Standing, fact: MemberFactEvent, next: Standing): FigureDelta[] {
+  const keys: string[] = [];
+  const deltas: FigureDelta[] = [];
+  addStep(
+    (c, amount) => {
+      if (amount === 0) return;
+      const key = contributionKey(c);
+      const same = keys.indexOf(key);
+      if (same < 0) {
+        keys.push(key);
+        deltas.push(delta(c, amount));
+      } else deltas[same] = delta(deltas[same], deltas[same].amount + amount);
+    },
+    standing,
+    fact,
+    next,
+  );
+  const order = keys.map((_, i) => i).filter((i) => deltas[i].amount !== 0);
+  if (order.length < 2) return order.map((i) => deltas[i]);
+  return order.sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : 0)).map((i) => deltas[i]);
 }
 
 /**

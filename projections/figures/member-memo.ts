@@ -2,7 +2,7 @@ import type { RecordedEvent } from '../../src/event-store/event-store.port.js';
 import type { Category, MemberEvent, MemberFactEvent } from '../../src/membership/member.events.js';
 import { foldHistory, neverJoined, type Standing, step, timelineOf } from '../../src/membership/member.timeline.js';
 import type { Stored } from '../../src/shared/ledger-event.js';
-import { addStep, type Contributions, deltasBetween } from './contributions.js';
+import { stepDeltas } from './contributions.js';
 import type { FigureDelta } from './figure-delta.js';
 
 /**
@@ -94,7 +94,5 @@ export function appendToMember(
   const standing = standingOf(base);
   const next = step(standing, fact);
   if ('code' in next) return { memo: memoOf(standing, date, revision, true), deltas: [] };
-  const added: Contributions = new Map();
-  addStep(added, standing, fact, next);
-  return { memo: memoOf(next, date, revision), deltas: deltasBetween(new Map(), added) };
+  return { memo: memoOf(next, date, revision), deltas: stepDeltas(standing, fact, next) };
 }

@@ -143,8 +143,14 @@ class MemoTable {
   private category = new Int32Array(1024);
   private lastDate = new Int32Array(1024);
 
+  /** The stream `get` looked up last, and its slot: `set` of the same stream, next, needs no second look-up. */
+  private lastStream: string | undefined;
+  private lastSlot = -1;
+
   get(stream: string): MemberMemo | undefined {
     const slot = this.slots.find(stream);
+    this.lastStream = stream;
+    this.lastSlot = slot;
     if (slot < 0 || this.revision[slot] === FORGOTTEN) return undefined;
     return {
       status: STATUSES[this.status[slot]],
@@ -157,22 +163,26 @@ class MemoTable {
   }
 
   set(stream: string, memo: MemberMemo): void {
-    const slot = this.slots.add(stream);
+    const slot = stream === this.lastStream && this.lastSlot >= 0 ? this.lastSlot : this.slots.add(stream);
+    this.lastStream = undefined;
     if (slot === this.status.length) this.grow();
     this.status[slot] = STATUSES.indexOf(memo.status);
     this.revision[slot] = memo.revision;
-    this.park[slot] = this.number(memo.parkId);
-    this.enterprise[slot] = this.number(memo.enterpriseId);
-    this.category[slot] = this.number(memo.category);
-    this.lastDate[slot] = this.number(memo.lastDate);
+    this.park[slot] = this.number(memo.parkId, this.park[slot]);
+    this.enterprise[slot] = this.number(memo.enterpriseId, this.enterprise[slot]);
+    this.category[slot] = this.number(memo.category, this.category[slot]);
+    this.lastDate[slot] = this.number(memo.lastDate, this.lastDate[slot]);
   }
 
   delete(stream: string): void {
+    this.lastStream = undefined;
     const slot = this.slots.find(stream);
     if (slot >= 0) this.revision[slot] = FORGOTTEN;
   }
 
-  private number(s: string): number {
+  /** The string's number; `held`, the number the slot holds now, is checked first (a member mostly stays where it was). */
+  private number(s: string, held: number): number {
+    if (this.strings[held] === s) return held;
     let n = this.stringNumbers.get(s);
     if (n === undefined) {
       n = this.strings.push(s) - 1;
