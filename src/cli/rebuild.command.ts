@@ -8,7 +8,7 @@ import { membersByEnterprise } from '../../projections/members-by-enterprise/mem
 import { transferRequests } from '../../projections/transfer-requests/transfer-requests.projection.js';
 import { rebuildFigures, SHARE_HEAP_MIB } from '../read-models/figures/figure-builder.js';
 import { RosterBeside } from '../read-models/member-roster-rebuild.js';
-import { rebuildProjection } from '../read-models/projection-runner.js';
+import { rebuildProjection, StagedRebuild } from '../read-models/projection-runner.js';
 import { openReadModelDb } from '../read-models/read-model-store.js';
 import { systemClock } from '../shared/clock.js';
 import { ProgressBar } from './progress.js';
@@ -55,32 +55,45 @@ export async function rebuildCommand(args: readonly string[]): Promise<number> {
   const store = await openEventStore(config, systemClock);
   const db = openReadModelDb(join(config.dataDir, 'read-models.sqlite'));
   const started = Date.now();
+  // The transfer requests' list is built from the events the figures' shares read anyway.
+  const transfers = new StagedRebuild(db, store, transferRequests);
   try {
-    const figures = new ProgressBar('figures and members-by-enterprise');
+    const figures = new ProgressBar('figures, roster, transfers');
     const roster = new RosterBeside(db);
+    let transferFacts = 0;
     const built = await rebuildFigures(db, store, () => new Date().toISOString(), {
       shares: threads,
       shareHeapMiB: heapMiB,
       onProgress: (p) => figures.update(p.done, p.total, 'positions', { count: p.events, unit: 'events' }),
       onRoster: (rows) => roster.add(rows),
+      onTransferFacts: (rows) => {
+        transfers.stageRows(rows);
+        transferFacts += rows.length;
+      },
     });
     figures.done(`${built.events.toLocaleString('en')} events, build ${built.build.build} now serves`);
-    if (built.sharedUpTo !== undefined) await roster.promote(store, built.sharedUpTo);
-    else {
-      // The store cannot be read in shares (EventStoreDB): the roster follows the log on its own.
+    if (built.sharedUpTo !== undefined) {
+      await roster.promote(store, built.sharedUpTo);
+      const tail = await transfers.swap(built.sharedUpTo);
+      process.stderr.write(
+        `transfer requests: ${(transferFacts + tail.events).toLocaleString('en')} facts of requests, read with the figures\n`,
+      );
+    } else {
+      // The store cannot be read in shares (EventStoreDB): the roster and the list follow the log on their own.
       roster.drop();
+      transfers.drop();
       const bar = new ProgressBar('members-by-enterprise');
       const rosterEvents = await rebuildProjection(db, store, membersByEnterprise, (done, total) =>
         bar.update(done, total, 'positions'),
       );
       bar.done(`${rosterEvents.toLocaleString('en')} events`);
+      // The transfer requests' list reads a few event types: the store passes the rest over.
+      const list = new ProgressBar('transfer requests');
+      const transferEvents = await rebuildProjection(db, store, transferRequests, (done, total) =>
+        list.update(done, total, 'positions'),
+      );
+      list.done(`${transferEvents.toLocaleString('en')} events`);
     }
-    // The transfer requests' list reads a few event types: the store passes the rest over.
-    const transfers = new ProgressBar('transfer requests');
-    const transferEvents = await rebuildProjection(db, store, transferRequests, (done, total) =>
-      transfers.update(done, total, 'positions'),
-    );
-    transfers.done(`${transferEvents.toLocaleString('en')} events`);
     const seconds = (Date.now() - started) / 1000;
     if (values.json)
       process.stdout.write(
@@ -93,6 +106,7 @@ export async function rebuildCommand(args: readonly string[]): Promise<number> {
       );
     return 0;
   } finally {
+    if (db.open) transfers.drop();
     await store.close();
     db.close();
   }

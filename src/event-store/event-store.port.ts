@@ -86,6 +86,11 @@ export interface ShareOptions {
   readonly prefixes: readonly string[];
   readonly share: number;
   readonly shares: number;
+  /**
+   * Types whose events come with their whole metadata, not `recordedAt` alone: for a read model
+   * built in the same pass that stores its events as they are (the transfer requests' list).
+   */
+  readonly wholeMetadataOf?: readonly string[];
 }
 
 export type EventHandler = (event: RecordedEvent) => Promise<void> | void;
@@ -145,7 +150,8 @@ export interface EventStore {
    * Optional, for rebuilds split across threads: a page of the log after `after` and at or before
    * `upTo`, in log order, of the streams named with one of `prefixes`, and only those in share
    * `share` of `shares` (streams are split by name, so each stream falls in exactly one share).
-   * Lean: an event's metadata carries `recordedAt` only, which is what projections read.
+   * Lean: an event's metadata carries `recordedAt` only, which is what the figures read, unless
+   * its type is one of `wholeMetadataOf`.
    */
   readAllShare?(options: ShareOptions): Promise<RecordedEvent[]>;
 

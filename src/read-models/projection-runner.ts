@@ -182,11 +182,8 @@ export async function* projectionPages(
 /**
  * Rebuilds a projection's table from zero beside the serving one, reporting progress in log
  * positions; answers the events it read. The log is read with no lock on the read-model file,
- * the rows staged in a TEMP table (this connection's own); then, in one write transaction, the
- * events appended meanwhile are read too and the staged rows replace the table's, with the
- * checkpoint. So a reader sees the old rows or the new ones, never half; a service's runner is
- * never kept waiting longer than that last step; and whatever the service applied before it is
- * in the new rows, so its checkpoint never goes back past what the runner has already applied.
+ * the rows staged (`StagedRebuild`), and they take the table's place with the events appended
+ * meanwhile.
  */
 export async function rebuildProjection<Row extends object>(
   db: Database.Database,
@@ -194,44 +191,102 @@ export async function rebuildProjection<Row extends object>(
   projection: Projection<Row>,
   onProgress: (done: number, total: number) => void,
 ): Promise<number> {
-  // Drops a table of another version and creates the table if need be.
-  new ProjectionRunner(db, store, projection);
-  const staged = `temp.${projection.table}_rebuilt`;
-  db.exec(
-    `DROP TABLE IF EXISTS ${staged}; CREATE TEMP TABLE ${projection.table}_rebuilt AS SELECT * FROM main.${projection.table} WHERE 0`,
-  );
+  const staged = new StagedRebuild(db, store, projection);
   try {
-    const stage = rowInsert(db, projection, staged);
-    const stagePage = db.transaction((events: readonly RecordedEvent[]) => {
-      for (const event of events) for (const row of projection.rowsFor(event)) stage.run(row);
-    });
     const total = Number((await store.headPosition()) ?? 0);
     let events = 0;
     let scannedTo: string | undefined;
-    const readOn = async (report: boolean) => {
-      for await (const page of projectionPages(store, projection, scannedTo)) {
-        stagePage(page.events);
-        events += page.events.length;
-        scannedTo = page.scannedTo;
-        if (report) onProgress(Number(scannedTo), Math.max(total, Number(scannedTo)));
-      }
-    };
-    await readOn(true);
+    for await (const page of projectionPages(store, projection, undefined)) {
+      staged.stage(page.events);
+      events += page.events.length;
+      scannedTo = page.scannedTo;
+      onProgress(Number(scannedTo), Math.max(total, Number(scannedTo)));
+    }
+    const swapped = await staged.swap(scannedTo);
+    if (swapped.checkpoint !== undefined) onProgress(Number(swapped.checkpoint), Math.max(total, Number(swapped.checkpoint)));
+    return events + swapped.events;
+  } finally {
+    staged.drop();
+  }
+}
+
+/**
+ * A projection's rows built from zero beside its serving table: staged in a TEMP table (this
+ * connection's own) from the log read by `rebuildProjection` or from the events a figures rebuild
+ * reads anyway (`ledger rebuild` on the embedded store); then, in one write transaction, the
+ * events appended after what was staged are read too and the staged rows replace the table's,
+ * with the checkpoint. So a reader sees the old rows or the new ones, never half; a service's
+ * runner is never kept waiting longer than that last step; and whatever the service applied
+ * before it is in the new rows, so its checkpoint never goes back past what the runner has
+ * already applied.
+ */
+export class StagedRebuild<Row extends object> {
+  private readonly table: string;
+  private readonly insert: Database.Statement;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly store: EventStore,
+    private readonly projection: Projection<Row>,
+  ) {
+    // Drops a table of another version and creates the table if need be.
+    new ProjectionRunner(db, store, projection);
+    this.table = `temp.${projection.table}_rebuilt`;
+    db.exec(
+      `DROP TABLE IF EXISTS ${this.table}; CREATE TEMP TABLE ${projection.table}_rebuilt AS SELECT * FROM main.${projection.table} WHERE 0`,
+    );
+    this.insert = rowInsert(db, projection, this.table);
+  }
+
+  /** Stages rows; each call is a transaction of its own unless the caller holds one. */
+  stageRows(rows: readonly Row[]): void {
+    this.inTransaction(() => {
+      for (const row of rows) this.insert.run(row);
+    });
+  }
+
+  /** Stages the rows of `events`. */
+  stage(events: readonly RecordedEvent[]): void {
+    this.inTransaction(() => {
+      for (const event of events) for (const row of this.projection.rowsFor(event)) this.insert.run(row);
+    });
+  }
+
+  /**
+   * The staged rows take the table's place, with the events after `stagedTo` (everything staged
+   * reaches it; undefined: nothing was) read in the same write transaction. Answers those events
+   * and the checkpoint taken.
+   */
+  async swap(stagedTo: string | undefined): Promise<{ events: number; checkpoint: string | undefined }> {
+    const { db, projection } = this;
+    let events = 0;
+    let checkpoint = stagedTo;
     db.exec('BEGIN IMMEDIATE');
     try {
-      await readOn(false);
-      db.exec(`DELETE FROM main.${projection.table}; INSERT OR IGNORE INTO main.${projection.table} SELECT * FROM ${staged}`);
-      if (scannedTo === undefined) db.prepare('DELETE FROM checkpoints WHERE projection = ?').run(projection.name);
-      else saveCheckpoint(db, projection, scannedTo);
+      for await (const page of projectionPages(this.store, projection, stagedTo)) {
+        this.stage(page.events);
+        events += page.events.length;
+        checkpoint = page.scannedTo;
+      }
+      db.exec(`DELETE FROM main.${projection.table}; INSERT OR IGNORE INTO main.${projection.table} SELECT * FROM ${this.table}`);
+      if (checkpoint === undefined) db.prepare('DELETE FROM checkpoints WHERE projection = ?').run(projection.name);
+      else saveCheckpoint(db, projection, checkpoint);
       db.exec('COMMIT');
     } catch (error) {
       if (db.inTransaction) db.exec('ROLLBACK');
       throw error;
     }
-    if (scannedTo !== undefined) onProgress(Number(scannedTo), Math.max(total, Number(scannedTo)));
-    return events;
-  } finally {
-    db.exec(`DROP TABLE IF EXISTS ${staged}`);
+    return { events, checkpoint };
+  }
+
+  /** Drops the staged rows (after a swap, or instead of one: the serving table stays as it was). */
+  drop(): void {
+    this.db.exec(`DROP TABLE IF EXISTS ${this.table}`);
+  }
+
+  private inTransaction(work: () => void): void {
+    if (this.db.inTransaction) work();
+    else this.db.transaction(work)();
   }
 }
 

@@ -5,8 +5,10 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PackedEvents } from '../../projections/figures/packed-events.js';
+import { transferRequests } from '../../projections/transfer-requests/transfer-requests.projection.js';
 import { openEventStoreAt } from '../../src/event-store/event-store-at.js';
 import { rebuildFigures } from '../../src/read-models/figures/figure-builder.js';
+import { ProjectionRunner } from '../../src/read-models/projection-runner.js';
 import { openReadModelDb } from '../../src/read-models/read-model-store.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { startProcess, tokenFor } from './ledger-process.js';
@@ -97,6 +99,74 @@ function rosterFromLog(dataDir: string) {
   }
 }
 
+/** The transfer requests' list as stored, in key order. */
+function dumpTransferList(dataDir: string) {
+  const db = new Database(join(dataDir, 'read-models.sqlite'), { readonly: true });
+  try {
+    return db.prepare('SELECT * FROM transfer_request_facts ORDER BY transfer_id, position').all();
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * Transfer requests recorded on top of the synthetic history (which has none): requested, some
+ * rejected or cancelled, on streams that fall in every share of a rebuild.
+ */
+async function recordTransferRequests(dataDir: string, count: number): Promise<void> {
+  const store = openEventStoreAt(join(dataDir, 'events.sqlite'), systemClock);
+  const meta = { actor: 'clerk-e2e', correlationId: 'e2e-transfers' };
+  try {
+    for (let t = 0; t < count; t++) {
+      const transferId = `e2e-t${t}`;
+      const events = [
+        {
+          id: `${transferId}-requested`,
+          type: 'TransferRequested',
+          data: {
+            transferId,
+            memberId: `m${String(t).padStart(7, '0')}`,
+            from: { parkId: 'nanchang-p01', enterpriseId: `e${String(t).padStart(6, '0')}` },
+            to: { parkId: 'jiujiang-p02', enterpriseId: `e${String(t + 1).padStart(6, '0')}` },
+            openedBy: 'origin',
+            effectiveDate: '2025-06-01',
+          } as object,
+          metadata: meta,
+        },
+      ];
+      // None accepted: a service started on the history would carry an accepted one out (a member event more).
+      const outcomes = [
+        ['TransferRejected', { transferId, reason: 'no place' }],
+        ['TransferCancelled', { transferId, reason: 'withdrawn' }],
+      ] as const;
+      const outcome = outcomes[t % 3];
+      if (outcome) events.push({ id: `${transferId}-${outcome[0]}`, type: outcome[0], data: outcome[1], metadata: meta });
+      await store.appendToStream(`transfer-${transferId}`, events, { expectedRevision: 'no_stream' });
+    }
+  } finally {
+    await store.close();
+  }
+}
+
+/** The list as the service builds it: by following the log from the start, in a read-model file of its own. */
+async function transferListByFollowing(dataDir: string) {
+  const copy = mkdtempSync(join(tmpdir(), 'ledger-rebuild-follow-'));
+  try {
+    cpSync(join(dataDir, 'events.sqlite'), join(copy, 'events.sqlite'));
+    const store = openEventStoreAt(join(copy, 'events.sqlite'), systemClock);
+    const db = openReadModelDb(join(copy, 'read-models.sqlite'));
+    try {
+      await new ProjectionRunner(db, store, transferRequests).catchUp();
+    } finally {
+      db.close();
+      await store.close();
+    }
+    return dumpTransferList(copy);
+  } finally {
+    rmSync(copy, { recursive: true, force: true });
+  }
+}
+
 /** `ledger rebuild` as a child process, killed with SIGKILL once it has written its first progress line. */
 async function killRebuildMidway(dataDir: string): Promise<string> {
   const child: ChildProcess = spawn(process.execPath, [CLI, 'rebuild'], { env: { ...process.env, LEDGER_DATA_DIR: dataDir } });
@@ -104,7 +174,7 @@ async function killRebuildMidway(dataDir: string): Promise<string> {
   await new Promise<void>((resolve, reject) => {
     child.stderr!.on('data', (chunk: Buffer) => {
       err += chunk.toString();
-      if (/figures and members-by-enterprise \[/.test(err)) {
+      if (/figures, roster, transfers \[/.test(err)) {
         child.kill('SIGKILL');
         resolve();
       }
@@ -122,11 +192,13 @@ describe('kill -9 during a rebuild, then restart: the read model equals a clean 
   let cleanRoster: ReturnType<typeof dumpRoster>;
   let cleanCopy: string;
 
-  beforeAll(() => {
-    // Given a synthetic history of 30,000 members (about 45,000 events) and a clean rebuild of a copy of it
+  beforeAll(async () => {
+    // Given a synthetic history of 30,000 members (about 45,000 events), with transfer requests
+    // recorded on top, and a clean rebuild of a copy of it
     history = mkdtempSync(join(tmpdir(), 'ledger-rebuild-'));
     dirs.push(history);
     execFileSync(process.execPath, [GENERATOR, '--data-dir', history, '--members', '30000'], { stdio: 'ignore' });
+    await recordTransferRequests(history, 40);
     const copy = mkdtempSync(join(tmpdir(), 'ledger-rebuild-clean-'));
     dirs.push(copy);
     cpSync(history, copy, { recursive: true });
@@ -142,16 +214,19 @@ describe('kill -9 during a rebuild, then restart: the read model equals a clean 
     expect(cleanRoster.rows).toBeGreaterThan(30_000);
   });
 
-  it('given the CLI rebuild, then the transfer requests list was rebuilt too and reaches the head (the history holds no request: no rows)', () => {
+  it('given the CLI rebuild, then the transfer requests list, read by its worker threads with the figures, equals the list built by following the log, and reaches the head', async () => {
     const db = new Database(join(cleanCopy, 'read-models.sqlite'), { readonly: true });
     try {
       expect(db.prepare(`SELECT position FROM checkpoints WHERE projection = 'transfer-requests'`).get()).toEqual({
         position: rosterFromLog(history).checkpoint,
       });
-      expect(db.prepare('SELECT COUNT(*) AS n FROM transfer_request_facts').get()).toEqual({ n: 0 });
     } finally {
       db.close();
     }
+    const rebuilt = dumpTransferList(cleanCopy);
+    expect(rebuilt).toEqual(await transferListByFollowing(history));
+    // 40 requests, and the 27 that were rejected or cancelled.
+    expect(rebuilt).toHaveLength(67);
   });
 
   it('given the same history, when rebuilt by the CLI in worker threads and here in one thread, then the two builds are identical', async () => {
@@ -172,7 +247,7 @@ describe('kill -9 during a rebuild, then restart: the read model equals a clean 
 
   it('given the first build killed midway, when the service starts, then it builds again and serves exactly the clean build', async () => {
     const progress = await killRebuildMidway(history);
-    expect(progress).toMatch(/figures and members-by-enterprise \[#*\.+\]/);
+    expect(progress).toMatch(/figures, roster, transfers \[#*\.+\]/);
     const service = await startProcess(history);
     try {
       const res = await fetch(`${service.baseUrl}/figures?scope=province&asOf=2025-12-31`, {

@@ -606,6 +606,31 @@ export function describeEventStoreContract(
           expect(page.some((e) => e.streamName === later || e.streamName.startsWith('person-'))).toBe(false);
         },
       );
+
+      it_(
+        'given events of two types, when a share is read with the whole metadata of one type, then those events carry it as stored and the others recordedAt alone',
+        async () => {
+          if (!store.readAllShare) return void expect(store.readAllShare).toBeUndefined();
+          const s = stream('share-whole');
+          await store.appendToStream(s, [event('TransferRequested', { n: 1 }), event('MemberJoined', { n: 2 })], {
+            expectedRevision: 'no_stream',
+          });
+          const log = await ownLog();
+          const page = own(
+            await store.readAllShare({
+              after: start,
+              upTo: (await store.headPosition())!,
+              maxCount: 1000,
+              prefixes: ['member-'],
+              share: 0,
+              shares: 1,
+              wholeMetadataOf: ['TransferRequested'],
+            }),
+          );
+          expect(page).toEqual([log[0], { ...log[1], metadata: { recordedAt: log[1].metadata.recordedAt } }]);
+          expect(log[0].metadata).toMatchObject({ actor: expect.any(String), recordedAt: expect.any(String) });
+        },
+      );
     });
 
     describe('readAllOfTypes (optional: followers of few event types)', () => {

@@ -6,14 +6,16 @@ import type { Projection } from '../../projections/projection.js';
 import { transferRequests } from '../../projections/transfer-requests/transfer-requests.projection.js';
 import { SqliteEventStore } from '../../src/event-store/embedded/sqlite-event-store.js';
 import type { NewEvent, RecordedEvent } from '../../src/event-store/event-store.port.js';
-import { ProjectionRunner, rebuildProjection } from '../../src/read-models/projection-runner.js';
+import { rebuildFigures } from '../../src/read-models/figures/figure-builder.js';
+import { ProjectionRunner, rebuildProjection, StagedRebuild } from '../../src/read-models/projection-runner.js';
 import { openReadModelDb } from '../../src/read-models/read-model-store.js';
 
 /*
  * The simple read models (the roster, the transfer requests' list) on the real embedded store and
  * read-model file: a projection of another version than the one stored is built again from zero,
  * in its own shape; one of the same version goes on from its checkpoint; and `ledger rebuild`'s
- * rebuild of one gives exactly what following the log from the start gives, checkpointed at the head.
+ * rebuild of one (on its own, or the list from the figures' shares) gives exactly what following
+ * the log from the start gives, checkpointed at the head.
  */
 
 const meta = { actor: 'clerk-1', correlationId: 'c-1' };
@@ -112,6 +114,58 @@ describe('projection runners and their rebuild', () => {
     expect(read).toBe(8);
     expect(checkpoint(transferRequests.name)).toEqual({ version: transferRequests.version, position: String(head) });
     expect(progress.at(-1)).toEqual([head, head]);
+    expect(db.inTransaction).toBe(false);
+  });
+
+  it('given transfer requests, when the list is staged from the shares of a figures rebuild and swapped after one more request, then it equals the list built by following the log, at the head', async () => {
+    await store.appendToStream(
+      'member-m1',
+      [event('m1-1', 'MemberTransferred', { memberId: 'm1', transferId: 't1', from: {}, to: {}, effectiveDate: '2020-03-02' })],
+      { expectedRevision: 0 },
+    );
+    const staged = new StagedRebuild(db, store, transferRequests);
+    // A stray row of the serving table: gone once the staged rows take its place.
+    db.prepare(
+      `INSERT INTO ${transferRequests.table} (transfer_id, position, event_id, type, event) VALUES ('t9', 1, 'x', 'TransferRequested', '{}')`,
+    ).run();
+    let handed = 0;
+    const built = await rebuildFigures(db, store, () => new Date().toISOString(), {
+      threads: false,
+      shares: 2,
+      pageSize: 3,
+      onTransferFacts: (facts) => {
+        staged.stageRows(facts);
+        handed += facts.length;
+      },
+    });
+    // Recorded after the shares' last position: the swap reads it in its own transaction.
+    const from = { parkId: 'p1', enterpriseId: 'e1' };
+    const to = { parkId: 'p2', enterpriseId: 'e2' };
+    await store.appendToStream(
+      'transfer-t7',
+      [event('t7-0', 'TransferRequested', { transferId: 't7', memberId: 'm7', from, to, effectiveDate: '2020-04-01' })],
+      { expectedRevision: 'no_stream' },
+    );
+
+    const swapped = await staged.swap(built.sharedUpTo);
+    staged.drop();
+
+    const listed = rows(transferRequests.table);
+    const db2 = openReadModelDb(join(dir, 'followed.sqlite'));
+    try {
+      await new ProjectionRunner(db2, store, transferRequests).catchUp();
+      expect(listed).toEqual(db2.prepare(`SELECT * FROM ${transferRequests.table} ORDER BY 1, 2`).all());
+    } finally {
+      db2.close();
+    }
+    // 5 requests, 3 accepted, one carried out by its member, and the request after the shares.
+    expect(listed).toHaveLength(10);
+    expect(handed).toBe(9);
+    expect(swapped).toEqual({ events: 1, checkpoint: await store.headPosition() });
+    expect(checkpoint(transferRequests.name)).toEqual({
+      version: transferRequests.version,
+      position: await store.headPosition(),
+    });
     expect(db.inTransaction).toBe(false);
   });
 });

@@ -303,7 +303,9 @@ export class SqliteEventStore implements EventStore {
 
   async readAllShare(options: ShareOptions): Promise<RecordedEvent[]> {
     await this.wal.settled();
-    const rows = this.shareStatement(options.prefixes.length).all(
+    const whole = options.wholeMetadataOf ?? [];
+    const rows = this.shareStatement(options.prefixes.length, whole.length).all(
+      ...whole,
       options.after === undefined ? 0 : Number(options.after),
       Number(options.upTo),
       ...options.prefixes,
@@ -311,23 +313,31 @@ export class SqliteEventStore implements EventStore {
       options.share,
       options.maxCount,
     );
-    return rows.map(([position, id, streamName, revision, type, data, recordedAt]) => ({
+    return rows.map(([position, id, streamName, revision, type, data, recordedAt, metadata]) => ({
       id,
       type,
       data: JSON.parse(data),
-      metadata: { recordedAt } as EventMetadata,
+      metadata: metadata === null ? ({ recordedAt } as EventMetadata) : JSON.parse(metadata),
       streamName,
       revision,
       position: String(position),
     }));
   }
 
-  /** Share of a stream: its last character's code point modulo the shares (computed by SQLite, so other shares' rows are never read into JS). */
-  private shareStatement(prefixes: number) {
-    let statement = this.shareStatements.get(prefixes);
+  /**
+   * Share of a stream: its last character's code point modulo the shares (computed by SQLite, so
+   * other shares' rows are never read into JS). The whole metadata comes only with the events of
+   * `wholeTypes` types (the others give NULL).
+   */
+  private shareStatement(prefixes: number, wholeTypes: number) {
+    const key = prefixes * 1000 + wholeTypes;
+    let statement = this.shareStatements.get(key);
     if (!statement) {
+      const metadata =
+        wholeTypes === 0 ? 'NULL' : `CASE WHEN type IN (${Array(wholeTypes).fill('?').join(', ')}) THEN metadata END`;
       statement = this.db.prepare(
-        `SELECT position, event_id, stream, revision, type, data, json_extract(metadata, '$.recordedAt') AS recorded_at
+        `SELECT position, event_id, stream, revision, type, data, json_extract(metadata, '$.recordedAt') AS recorded_at,
+           ${metadata} AS metadata
          FROM events
          WHERE position > ? AND position <= ?
            AND substr(stream, 1, instr(stream, '-')) IN (${Array(prefixes).fill('?').join(', ')})
@@ -336,9 +346,9 @@ export class SqliteEventStore implements EventStore {
       );
       // Rows as arrays: a rebuild reads every row of the log, and arrays cost less to make than objects (~2.5 µs a row).
       statement.raw(true);
-      this.shareStatements.set(prefixes, statement);
+      this.shareStatements.set(key, statement);
     }
-    return statement as Database.Statement<unknown[], [number, string, string, number, string, string, string]>;
+    return statement as Database.Statement<unknown[], [number, string, string, number, string, string, string, string | null]>;
   }
 
   async headPosition(): Promise<string | undefined> {

@@ -114,7 +114,11 @@ export class InMemoryEventStore implements EventStore {
       const e = this.log[i];
       if (!options.prefixes.some((p) => e.streamName.startsWith(p))) continue;
       if (e.streamName.codePointAt(e.streamName.length - 1)! % options.shares !== options.share) continue;
-      out.push({ ...e, metadata: { recordedAt: e.metadata.recordedAt } as EventMetadata });
+      out.push(
+        options.wholeMetadataOf?.includes(e.type)
+          ? e
+          : { ...e, metadata: { recordedAt: e.metadata.recordedAt } as EventMetadata },
+      );
     }
     return out;
   }

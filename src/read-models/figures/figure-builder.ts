@@ -4,6 +4,10 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { PackedEvents, type PackedMessage } from '../../../projections/figures/packed-events.js';
 import { membersByEnterprise } from '../../../projections/members-by-enterprise/members-by-enterprise.projection.js';
+import {
+  type TransferRequestFact,
+  transferRequests,
+} from '../../../projections/transfer-requests/transfer-requests.projection.js';
 import type { EventStore, RecordedEvent } from '../../event-store/event-store.port.js';
 import { type Build, FigureBuilds, type Segment } from './figure-builds.js';
 import {
@@ -79,12 +83,16 @@ export interface ShareBatch {
   readonly parked: ParkedEvent[];
   /** members-by-enterprise rows: [enterpriseId, memberId]. */
   readonly roster: Array<[string, string]>;
+  /** The transfer requests' list's rows, when asked for (`RebuildOptions.onTransferFacts`). */
+  readonly transferFacts: TransferRequestFact[];
 }
 
 /**
  * One share of a rebuild: the figure streams whose names fall in share `share` of `shares`, read
  * in log order up to `upTo` and projected with a projector of its own (shares hold disjoint
- * streams, and an entity's deltas depend on its own stream only).
+ * streams, and an entity's deltas depend on its own stream only). With `transferFacts`, the
+ * transfer requests' list's rows of the same events too: the figure streams hold every event it
+ * reads (the requests' own streams and the members' `MemberTransferred`).
  */
 export async function* projectShare(
   store: EventStore,
@@ -92,12 +100,21 @@ export async function* projectShare(
   shares: number,
   upTo: number,
   pageSize = SHARE_PAGE,
+  transferFacts = false,
 ): AsyncGenerator<ShareBatch> {
   const projector = new FigureProjector();
   const readStream = (stream: string) => store.readStream(stream);
   let after = 0;
   for (;;) {
-    const batch = { through: upTo, read: 0, events: new PackedEvents(), places: [], parked: [], roster: [] } as {
+    const batch = {
+      through: upTo,
+      read: 0,
+      events: new PackedEvents(),
+      places: [],
+      parked: [],
+      roster: [],
+      transferFacts: [],
+    } as {
       -readonly [K in keyof ShareBatch]: ShareBatch[K];
     };
     // A batch (one segment) is read in small pages: the events of a page die young, where a
@@ -111,6 +128,8 @@ export async function* projectShare(
         prefixes: FIGURE_STREAMS,
         share,
         shares,
+        // The list stores its events as they are: those come with their whole metadata.
+        ...(transferFacts ? { wholeMetadataOf: TRANSFER_TYPES } : {}),
       });
       batch.read += page.length;
       const projected = await projectPage(projector, page, readStream);
@@ -120,6 +139,9 @@ export async function* projectShare(
       }
       batch.parked.push(...projected.parked);
       for (const event of page) for (const row of rosterRows(event)) batch.roster.push([row.enterpriseId, row.memberId]);
+      if (transferFacts)
+        for (const event of page)
+          if (TRANSFER_TYPES.includes(event.type)) batch.transferFacts.push(...transferRequests.rowsFor(event));
       if (page.length < wanted) break;
       after = Number(page[page.length - 1].position);
       if (batch.read === pageSize) {
@@ -140,6 +162,8 @@ export function shareMessage(batch: ShareBatch): { message: ShareMessage; transf
   return { message: { ...batch, events }, transfer: [events.events.buffer as ArrayBuffer, events.deltas.buffer as ArrayBuffer] };
 }
 
+const TRANSFER_TYPES = transferRequests.types!;
+
 function rosterRows(event: RecordedEvent) {
   try {
     return membersByEnterprise.rowsFor(event);
@@ -156,11 +180,12 @@ function shareInWorker(
   upTo: number,
   pageSize: number,
   heapMiB: number,
+  transferFacts: boolean,
 ): AsyncIterator<ShareBatch> {
   // A share keeps little (its entities' memos) but makes much garbage per event: a bounded old
   // generation makes V8 collect it instead of growing, which keeps a rebuild's RSS down.
   const worker = new Worker(WORKER, {
-    workerData: { location, share, shares, upTo, pageSize },
+    workerData: { location, share, shares, upTo, pageSize, transferFacts },
     resourceLimits: { maxOldGenerationSizeMb: heapMiB },
   });
   const queue: ShareBatch[] = [];
@@ -235,6 +260,11 @@ export interface RebuildOptions {
   readonly onProgress?: (progress: BuildProgress) => void;
   /** Called with the members-by-enterprise rows of the shares, inside the transaction that writes their segment. */
   readonly onRoster?: (rows: ReadonlyArray<[string, string]>) => void;
+  /**
+   * Called with the transfer requests' list's rows of the shares, inside the same transaction:
+   * given, the shares make them (the list is then built in the same pass as the figures).
+   */
+  readonly onTransferFacts?: (rows: readonly TransferRequestFact[]) => void;
 }
 
 /**
@@ -260,6 +290,7 @@ export async function rebuildFigures(
   if (head > 0 && store.readAllShare) {
     const shares = Math.max(1, options.shares ?? 2);
     const threads = (options.threads ?? true) && store.location !== undefined && workersAvailable();
+    const { onRoster: roster, onTransferFacts: transferFacts } = options;
     const sources = Array.from({ length: shares }, (_, share) =>
       threads
         ? shareInWorker(
@@ -269,18 +300,20 @@ export async function rebuildFigures(
             head,
             options.pageSize ?? SHARE_PAGE,
             options.shareHeapMiB ?? SHARE_HEAP_MIB,
+            transferFacts !== undefined,
           )
-        : projectShare(store, share, shares, head, options.pageSize),
+        : projectShare(store, share, shares, head, options.pageSize, transferFacts !== undefined),
     );
     try {
       const writeSegment = builds.writer(id);
-      const roster = options.onRoster;
-      const write = roster
-        ? db.transaction((segment: Segment, rows: ReadonlyArray<[string, string]>) => {
-            roster(rows);
-            writeSegment(segment);
-          })
-        : writeSegment;
+      const write =
+        roster || transferFacts
+          ? db.transaction((segment: Segment, rows: ShareRows) => {
+              roster?.(rows.roster);
+              transferFacts?.(rows.transferFacts);
+              writeSegment(segment);
+            })
+          : writeSegment;
       events = await mergeShares(write, sources, head, (done, read) =>
         onProgress({ phase: 'shares', done, total: head, events: read }),
       );
@@ -303,8 +336,11 @@ export async function rebuildFigures(
  * Writes the shares' batches as segments in log order: whatever every share has passed (the
  * lowest `through`) is merged by position and written with that position as checkpoint.
  */
+/** The rows of other read models a merge of the shares' batches hands on with their segment. */
+type ShareRows = Pick<ShareBatch, 'roster' | 'transferFacts'>;
+
 async function mergeShares(
-  write: (segment: Segment, roster: ReadonlyArray<[string, string]>) => void,
+  write: (segment: Segment, rows: ShareRows) => void,
   sources: ReadonlyArray<AsyncIterator<ShareBatch>>,
   upTo: number,
   onProgress: (done: number, read: number) => void,
@@ -317,6 +353,7 @@ async function mergeShares(
     const places: Place[] = [];
     const parked: ParkedEvent[] = [];
     const roster: Array<[string, string]> = [];
+    const transferFacts: TransferRequestFact[] = [];
     // Pull from every share that is not ahead of the others.
     for (let s = 0; s < sources.length; s++) {
       if (pending[s].through > frontier) continue;
@@ -328,6 +365,7 @@ async function mergeShares(
       places.push(...b.places);
       parked.push(...b.parked);
       roster.push(...b.roster);
+      transferFacts.push(...b.transferFacts);
       read += b.read;
     }
     frontier = Math.min(...pending.map((p) => p.through));
@@ -346,7 +384,7 @@ async function mergeShares(
       }
     }
     parked.sort((a, b) => Number(a.position) - Number(b.position));
-    write({ events, places, parked, checkpoint: String(frontier) }, roster);
+    write({ events, places, parked, checkpoint: String(frontier) }, { roster, transferFacts });
     onProgress(frontier, read);
   }
   return read;

@@ -10,6 +10,7 @@ interface ShareJob {
   readonly shares: number;
   readonly upTo: number;
   readonly pageSize: number;
+  readonly transferFacts: boolean;
 }
 
 /** One share of a rebuild in its own thread: batches go to the writer, at most SHARE_BATCHES_AHEAD ahead of it. */
@@ -23,7 +24,7 @@ async function run(job: ShareJob): Promise<void> {
     wake?.();
   });
   try {
-    for await (const batch of projectShare(store, job.share, job.shares, job.upTo, job.pageSize)) {
+    for await (const batch of projectShare(store, job.share, job.shares, job.upTo, job.pageSize, job.transferFacts)) {
       while (credit === 0) await new Promise<void>((resolve) => (wake = resolve));
       credit--;
       const { message, transfer } = shareMessage(batch);
