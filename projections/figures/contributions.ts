@@ -82,25 +82,19 @@ export function addStep(add: Sink, standing: Standing, fact: MemberFactEvent, ne
  * event costs a few small arrays. Same deltas, same order.
  */
 export function stepDeltas(standing: Standing, fact: MemberFactEvent, next: Standing): FigureDelta[] {
-  const keys: string[] = [];
-  const deltas: FigureDelta[] = [];
+  const keyed: Array<[string, FigureDelta]> = [];
   addStep(
     (c, amount) => {
-      if (amount === 0) return;
       const key = contributionKey(c);
-      const same = keys.indexOf(key);
-      if (same < 0) {
-        keys.push(key);
-        deltas.push(delta(c, amount));
-      } else deltas[same] = delta(deltas[same], deltas[same].amount + amount);
+      const same = keyed.find(([k]) => k === key);
+      if (same) same[1] = delta(c, same[1].amount + amount);
+      else keyed.push([key, delta(c, amount)]);
     },
     standing,
     fact,
     next,
   );
-  const order = keys.map((_, i) => i).filter((i) => deltas[i].amount !== 0);
-  if (order.length < 2) return order.map((i) => deltas[i]);
-  return order.sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : 0)).map((i) => deltas[i]);
+  return inKeyOrder(keyed.filter(([, d]) => d.amount !== 0));
 }
 
 /**
@@ -268,9 +262,12 @@ export function deltasBetween(before: Contributions, after: Contributions): Figu
   }
   for (const [key, { contribution, amount }] of before)
     if (!after.has(key) && amount !== 0) keyed.push([key, delta(contribution, -amount)]);
-  // A stable order (by key, which each map holds already), so the live path and a rebuild store identical rows.
-  return keyed.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([, d]) => d);
+  return inKeyOrder(keyed);
 }
+
+/** Deltas in a stable order (by key), so the live path and a rebuild store identical rows. */
+const inKeyOrder = (keyed: Array<[string, FigureDelta]>): FigureDelta[] =>
+  keyed.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([, d]) => d);
 
 /**
  * A delta with its fields written out in one order, so every delta has one shape: code that reads

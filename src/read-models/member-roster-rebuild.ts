@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { availableParallelism } from 'node:os';
 import { membersByEnterprise } from '../../projections/members-by-enterprise/members-by-enterprise.projection.js';
 import type { EventStore } from '../event-store/event-store.port.js';
-import { projectionPages, saveCheckpoint } from './projection-runner.js';
+import { swapStaged } from './projection-runner.js';
 
 // Kept apart from the roster's Nest service so `ledger rebuild` loads no Nest.
 
@@ -58,23 +58,17 @@ export class RosterBeside {
    */
   async promote(store: EventStore, checkpoint: string): Promise<void> {
     this.db.pragma(`threads = ${Math.min(7, availableParallelism() - 1)}`);
-    this.db.exec('BEGIN IMMEDIATE');
     try {
-      let head = checkpoint;
-      for await (const page of projectionPages(store, membersByEnterprise, checkpoint)) {
-        this.add(page.events.flatMap((e) => membersByEnterprise.rowsFor(e).map((r) => [r.enterpriseId, r.memberId] as const)));
-        head = page.scannedTo;
-      }
-      this.db.exec(`DROP TABLE ${membersByEnterprise.table};
-        ${membersByEnterprise.schema};
-        INSERT OR IGNORE INTO ${membersByEnterprise.table} (enterprise_id, member_id)
-          SELECT enterprise_id, member_id FROM temp.${STAGED} ORDER BY enterprise_id, member_id;
-        DROP TABLE temp.${STAGED};`);
-      saveCheckpoint(this.db, membersByEnterprise, head);
-      this.db.exec('COMMIT');
-    } catch (error) {
-      if (this.db.inTransaction) this.db.exec('ROLLBACK');
-      throw error;
+      await swapStaged(this.db, store, membersByEnterprise, checkpoint, {
+        stage: (events) =>
+          this.add(events.flatMap((e) => membersByEnterprise.rowsFor(e).map((r) => [r.enterpriseId, r.memberId] as const))),
+        replace: () =>
+          this.db.exec(`DROP TABLE ${membersByEnterprise.table};
+            ${membersByEnterprise.schema};
+            INSERT OR IGNORE INTO ${membersByEnterprise.table} (enterprise_id, member_id)
+              SELECT enterprise_id, member_id FROM temp.${STAGED} ORDER BY enterprise_id, member_id;
+            DROP TABLE temp.${STAGED};`),
+      });
     } finally {
       this.db.pragma('threads = 0');
     }

@@ -222,7 +222,8 @@ export async function rebuildProjection<Row extends object>(
  */
 export class StagedRebuild<Row extends object> {
   private readonly table: string;
-  private readonly insert: Database.Statement;
+  /** A transaction, or a savepoint inside the caller's (better-sqlite3 nests them). */
+  private readonly insertRows: (rows: readonly Row[]) => void;
 
   constructor(
     private readonly db: Database.Database,
@@ -235,21 +236,19 @@ export class StagedRebuild<Row extends object> {
     db.exec(
       `DROP TABLE IF EXISTS ${this.table}; CREATE TEMP TABLE ${projection.table}_rebuilt AS SELECT * FROM main.${projection.table} WHERE 0`,
     );
-    this.insert = rowInsert(db, projection, this.table);
+    const insert = rowInsert(db, projection, this.table);
+    this.insertRows = db.transaction((rows: readonly Row[]) => {
+      for (const row of rows) insert.run(row);
+    });
   }
 
-  /** Stages rows; each call is a transaction of its own unless the caller holds one. */
   stageRows(rows: readonly Row[]): void {
-    this.inTransaction(() => {
-      for (const row of rows) this.insert.run(row);
-    });
+    this.insertRows(rows);
   }
 
   /** Stages the rows of `events`. */
   stage(events: readonly RecordedEvent[]): void {
-    this.inTransaction(() => {
-      for (const event of events) for (const row of this.projection.rowsFor(event)) this.insert.run(row);
-    });
+    this.insertRows(events.flatMap((event) => this.projection.rowsFor(event)));
   }
 
   /**
@@ -257,37 +256,54 @@ export class StagedRebuild<Row extends object> {
    * reaches it; undefined: nothing was) read in the same write transaction. Answers those events
    * and the checkpoint taken.
    */
-  async swap(stagedTo: string | undefined): Promise<{ events: number; checkpoint: string | undefined }> {
+  swap(stagedTo: string | undefined): Promise<{ events: number; checkpoint: string | undefined }> {
     const { db, projection } = this;
-    let events = 0;
-    let checkpoint = stagedTo;
-    db.exec('BEGIN IMMEDIATE');
-    try {
-      for await (const page of projectionPages(this.store, projection, stagedTo)) {
-        this.stage(page.events);
-        events += page.events.length;
-        checkpoint = page.scannedTo;
-      }
-      db.exec(`DELETE FROM main.${projection.table}; INSERT OR IGNORE INTO main.${projection.table} SELECT * FROM ${this.table}`);
-      if (checkpoint === undefined) db.prepare('DELETE FROM checkpoints WHERE projection = ?').run(projection.name);
-      else saveCheckpoint(db, projection, checkpoint);
-      db.exec('COMMIT');
-    } catch (error) {
-      if (db.inTransaction) db.exec('ROLLBACK');
-      throw error;
-    }
-    return { events, checkpoint };
+    return swapStaged(db, this.store, projection, stagedTo, {
+      stage: (events) => this.stage(events),
+      replace: () =>
+        db.exec(
+          `DELETE FROM main.${projection.table}; INSERT OR IGNORE INTO main.${projection.table} SELECT * FROM ${this.table}`,
+        ),
+    });
   }
 
   /** Drops the staged rows (after a swap, or instead of one: the serving table stays as it was). */
   drop(): void {
     this.db.exec(`DROP TABLE IF EXISTS ${this.table}`);
   }
+}
 
-  private inTransaction(work: () => void): void {
-    if (this.db.inTransaction) work();
-    else this.db.transaction(work)();
+/**
+ * The last step of a rebuild beside the serving table, in one write transaction: the events after
+ * `stagedTo` are read and staged, `replace` puts the staged rows in the table's place, and the
+ * checkpoint goes to the last position read (none: nothing was ever staged). Answers the events
+ * read and that checkpoint.
+ */
+export async function swapStaged(
+  db: Database.Database,
+  store: EventStore,
+  projection: Projection<object>,
+  stagedTo: string | undefined,
+  how: { readonly stage: (events: readonly RecordedEvent[]) => void; readonly replace: () => void },
+): Promise<{ events: number; checkpoint: string | undefined }> {
+  let events = 0;
+  let checkpoint = stagedTo;
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    for await (const page of projectionPages(store, projection, stagedTo)) {
+      how.stage(page.events);
+      events += page.events.length;
+      checkpoint = page.scannedTo;
+    }
+    how.replace();
+    if (checkpoint === undefined) db.prepare('DELETE FROM checkpoints WHERE projection = ?').run(projection.name);
+    else saveCheckpoint(db, projection, checkpoint);
+    db.exec('COMMIT');
+  } catch (error) {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    throw error;
   }
+  return { events, checkpoint };
 }
 
 const SAVE_CHECKPOINT = `INSERT INTO checkpoints (projection, version, position) VALUES (?, ?, ?)

@@ -332,12 +332,13 @@ export async function rebuildFigures(
   return { build: builds.get(id)!, events, sharedUpTo };
 }
 
+/** The rows of other read models a merge of the shares' batches hands on with their segment. */
+type ShareRows = Pick<ShareBatch, 'roster' | 'transferFacts'>;
+
 /**
  * Writes the shares' batches as segments in log order: whatever every share has passed (the
  * lowest `through`) is merged by position and written with that position as checkpoint.
  */
-/** The rows of other read models a merge of the shares' batches hands on with their segment. */
-type ShareRows = Pick<ShareBatch, 'roster' | 'transferFacts'>;
 
 async function mergeShares(
   write: (segment: Segment, rows: ShareRows) => void,
